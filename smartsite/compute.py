@@ -1,0 +1,405 @@
+"""What the numbers are and which pages exist.
+
+From the validated :class:`~smartsite.model.Site` this stage computes the
+progress aggregates (the same figures for the dashboard and ``summary.json``),
+the indexes templates need (news per innovation, tags, groupings), renders
+Markdown once, and builds the route table: every page with its template,
+its context and the content files it comes from. Two sources for one output
+file is an error naming both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable
+
+from .diagnostics import Report, msg
+from .load import Content
+from .markup import MarkdownRenderer, first_paragraph_text
+from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site
+from .urls import Router, output_file, path_of
+
+NEWS_PER_PAGE = 10
+LATEST_NEWS = 5
+RECENT_MILESTONES = 6
+
+
+# ---------------------------------------------------------------------------
+# Aggregates
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts and average progress of a group of innovations."""
+
+    count: int
+    average_progress: float | None  # mean over non-cancelled, 1 decimal, half up; None if none
+    by_status: tuple[tuple[str, int], ...]  # every status, in STATUSES order
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        return dict(self.by_status)
+
+    def as_json(self) -> dict:
+        return {"count": self.count, "average_progress": self.average_progress,
+                "by_status": self.status_counts}
+
+
+def average_progress(innovations: Iterable[Innovation]) -> float | None:
+    values = [i.progress for i in innovations if i.status != "cancelled"]
+    if not values:
+        return None
+    mean = Decimal(sum(values)) / Decimal(len(values))
+    return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def stats(innovations: Iterable[Innovation]) -> Stats:
+    group = list(innovations)
+    counts = {s: 0 for s in STATUSES}
+    for inn in group:
+        counts[inn.status] += 1
+    return Stats(len(group), average_progress(group), tuple(counts.items()))
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: Stats
+    horizons: tuple[tuple[Horizon, Stats], ...]
+    dimensions: tuple[tuple[Dimension, Stats], ...]
+
+    def as_json(self) -> dict:
+        return {
+            "total": self.total.count,
+            "average_progress": self.total.average_progress,
+            "by_status": self.total.status_counts,
+            "horizons": {h.key: s.as_json() for h, s in self.horizons},
+            "dimensions": {d.id: s.as_json() for d, s in self.dimensions},
+        }
+
+
+def summarize(site: Site) -> Summary:
+    inns = site.innovations
+    return Summary(
+        total=stats(inns),
+        horizons=tuple((h, stats(i for i in inns if i.horizon == h.key)) for h in site.masterplan.horizons),
+        dimensions=tuple((d, stats(i for i in inns if i.dimension == d.id)) for d in site.masterplan.dimensions),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Indexes
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Group:
+    """A titled list of innovations (a dimension inside a horizon, and so on)."""
+
+    key: Any  # a Horizon or Dimension
+    innovations: tuple[Innovation, ...]
+    stats: Stats
+
+
+@dataclass(frozen=True)
+class TagIndex:
+    slug: str
+    name: str
+    news: tuple[NewsItem, ...]
+    innovations: tuple[Innovation, ...]
+
+    @property
+    def route(self):
+        return ("tag", (self.slug,))
+
+    @property
+    def count(self) -> int:
+        return len(self.news) + len(self.innovations)
+
+
+@dataclass(frozen=True)
+class MilestoneEntry:
+    innovation: Innovation
+    milestone: Any
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+
+    @property
+    def route(self):
+        return ("news_list", (self.number,))
+
+    @property
+    def previous(self) -> "Pager | None":
+        return Pager(self.number - 1, self.total) if self.number > 1 else None
+
+    @property
+    def next(self) -> "Pager | None":
+        return Pager(self.number + 1, self.total) if self.number < self.total else None
+
+    @property
+    def pages(self) -> tuple["Pager", ...]:
+        return tuple(Pager(n, self.total) for n in range(1, self.total + 1))
+
+
+def group_by(innovations: Iterable[Innovation], keys: Iterable[Any], attr: str) -> tuple[Group, ...]:
+    items = list(innovations)
+    groups = []
+    for key in keys:
+        ident = key.key if attr == "horizon" else key.id
+        members = tuple(i for i in items if getattr(i, attr) == ident)
+        if members:
+            groups.append(Group(key, members, stats(members)))
+    return tuple(groups)
+
+
+@dataclass(frozen=True)
+class Indexes:
+    innovations_by_id: dict
+    news_by_innovation: dict  # innovation id -> tuple of NewsItem, newest first
+    tags: tuple[TagIndex, ...]
+    recent_milestones: tuple[MilestoneEntry, ...]
+    upcoming_milestones: tuple[MilestoneEntry, ...]
+    owners: tuple[str, ...]
+
+
+def build_indexes(site: Site) -> Indexes:
+    by_inn: dict[str, list[NewsItem]] = defaultdict(list)
+    tag_news: dict[str, list[NewsItem]] = defaultdict(list)
+    tag_inns: dict[str, list[Innovation]] = defaultdict(list)
+    tag_names: dict[str, str] = {}
+    for item in site.news:
+        for ident in item.innovations:
+            by_inn[ident].append(item)
+        for tag in item.tags:
+            tag_news[tag.slug].append(item)
+            tag_names.setdefault(tag.slug, tag.name)
+    for inn in site.innovations:
+        for slug in inn.tags:
+            tag_inns[slug].append(inn)
+            tag_names.setdefault(slug, slug)
+    tags = tuple(TagIndex(s, tag_names[s], tuple(tag_news.get(s, ())), tuple(tag_inns.get(s, ())))
+                 for s in sorted(tag_names))
+    done, upcoming = [], []
+    for inn in site.innovations:
+        for m in inn.milestones:
+            (done if m.done else upcoming).append(MilestoneEntry(inn, m))
+    done.sort(key=lambda e: (e.milestone.date, e.innovation.id), reverse=True)
+    upcoming.sort(key=lambda e: (e.milestone.date, e.innovation.id))
+    return Indexes(
+        innovations_by_id={i.id: i for i in site.innovations},
+        news_by_innovation={k: tuple(v) for k, v in by_inn.items()},
+        tags=tags,
+        recent_milestones=tuple(done[:RECENT_MILESTONES]),
+        upcoming_milestones=tuple(upcoming[:RECENT_MILESTONES]),
+        owners=tuple(sorted({i.owner for i in site.innovations})),
+    )
+
+
+def news_summaries(site: Site, html: dict) -> dict:
+    """Content path -> plain-text summary: the editor's, else the first paragraph."""
+    return {n.source: n.summary or first_paragraph_text(html.get(n.source, "")) for n in site.news}
+
+
+def generated_stamp(site: Site) -> dt.datetime:
+    """The build's date stamp: SOURCE_DATE_EPOCH, else the newest date in the content.
+
+    Never the clock, so two builds of the same content are byte-identical.
+    """
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(site.config.timezone)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz)
+    dates: list[dt.datetime] = [n.date for n in site.news]
+    for inn in site.innovations:
+        for d in ([m.date for m in inn.milestones if m.done] + [h.date for h in inn.history]
+                  + [e.date for e in inn.evidence if e.date]):
+            dates.append(dt.datetime.combine(d, dt.time(), tz))
+    return max(dates) if dates else dt.datetime(site.masterplan.period_start, 1, 1, tzinfo=tz)
+
+
+# ---------------------------------------------------------------------------
+# Markdown and links
+# ---------------------------------------------------------------------------
+
+def content_routes(site: Site) -> dict:
+    """Content file path -> route of the page it becomes (for links between files)."""
+    routes = {i.source: i.route for i in site.innovations}
+    routes.update({n.source: n.route for n in site.news})
+    routes.update({p.source: p.route for p in site.pages})
+    return routes
+
+
+def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict, router: Router,
+                  all_sources: set, unpublished: set):
+    """A link resolver for one Markdown source (see :mod:`smartsite.markup`)."""
+    import posixpath
+    from urllib.parse import urlsplit
+
+    def resolve(href: str):
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
+            return None, None
+        suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        path = parts.path
+        if path.startswith("/"):
+            candidate = path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
+            if candidate in site_paths:
+                return router.href(candidate) + suffix, None
+            if path.lstrip("/") in assets:
+                return router.href(path_of(("asset", (path.lstrip("/"),)))) + suffix, None
+            return None, msg("the link {href} points to a page that does not exist", href=href)
+        here = posixpath.dirname(source)
+        for cand in (posixpath.normpath(posixpath.join(here, path)),
+                     posixpath.normpath(posixpath.join("content", path))):
+            if cand in file_routes:
+                return router.href(path_of(file_routes[cand])) + suffix, None
+            if cand.startswith("assets/") and cand[len("assets/"):] in assets:
+                return router.href(path_of(("asset", (cand[len("assets/"):],)))) + suffix, None
+            if cand in unpublished:
+                return None, msg("the link {href} points to {file}, which is not published",
+                                 href=href, file=cand)
+            if cand in all_sources:  # a file with errors of its own, reported already
+                return None, None
+        return None, msg("the link {href} points to a file that does not exist", href=href)
+
+    return resolve
+
+
+def render_markdown(site: Site, content: Content, router: Router, site_paths: set,
+                    report: Report) -> dict:
+    renderer = MarkdownRenderer()
+    file_routes = content_routes(site)
+    all_sources = {f.rel for f in content.files}
+    texts = {f.rel: f.text for f in content.files}
+    html: dict[str, str] = {}
+
+    def one(source: str, text: str, first_line: int) -> str:
+        resolver = make_resolver(source, file_routes, site_paths, content.assets, router, all_sources,
+                                 set(site.unpublished))
+        out, problems = renderer.render(text, resolver)
+        for p in problems:
+            report.error(source, first_line + p.line - 1, p.column, p.message,
+                         msg("link to a content file (../innovations/sipades.yaml) or a page (/inovasi/)"),
+                         source_text=texts.get(source))
+        return out
+
+    for item in site.news:
+        html[item.source] = one(item.source, item.body, item.body_line)
+    for page in site.pages:
+        html[page.source] = one(page.source, page.body, page.body_line)
+    for inn in site.innovations:
+        if inn.summary is not None:
+            src = next((f for f in content.files if f.rel == inn.source), None)
+            line = _block_start(src, ("summary",)) if src else 1
+            html[inn.source] = one(inn.source, inn.summary.id, line)
+            if inn.summary.en:
+                html[inn.source + "#en"] = one(inn.source, inn.summary.en, _block_start(src, ("summary", "en")))
+    return html
+
+
+def _block_start(src, path: tuple) -> int:
+    """The file line where a YAML text value's first line stands ('|' blocks start below)."""
+    line = src.doc.where(path).line
+    lines = src.text.split("\n")
+    marker = lines[line - 1].rstrip() if 0 < line <= len(lines) else ""
+    return line + 1 if marker.endswith(("|", ">", "|-", ">-", "|+", ">+")) else line
+
+
+# ---------------------------------------------------------------------------
+# The route table
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site to render: where, with which template and context."""
+
+    route: tuple
+    lang: str
+    template: str
+    context: dict = field(hash=False, compare=False)
+    sources: tuple[str, ...] = ()
+
+    @property
+    def site_path(self) -> str:
+        return path_of(self.route, self.lang)
+
+    @property
+    def file(self) -> str:
+        return output_file(self.site_path)
+
+
+def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") -> list[Output]:
+    mp = site.masterplan
+    out: list[Output] = []
+    add = out.append
+    inns = site.innovations
+    add(Output(("home", ()), lang, "dashboard.html", {
+        "summary": summary, "latest_news": site.news[:LATEST_NEWS],
+        "recent_milestones": idx.recent_milestones, "upcoming_milestones": idx.upcoming_milestones}))
+    add(Output(("innovations", ()), lang, "innovations.html", {
+        "horizon_groups": tuple((g, group_by(g.innovations, mp.dimensions, "dimension"))
+                                for g in group_by(inns, mp.horizons, "horizon")),
+        "summary": summary}))
+    for inn in inns:
+        dim = mp.dimension(inn.dimension)
+        add(Output(inn.route, lang, "innovation.html", {
+            "innovation": inn, "dimension": dim, "horizon": mp.horizon(inn.horizon),
+            "element": dim.element(inn.element), "news": idx.news_by_innovation.get(inn.id, ())},
+            (inn.source,)))
+    for dim, st in summary.dimensions:
+        members = tuple(i for i in inns if i.dimension == dim.id)
+        add(Output(dim.route, lang, "dimension.html", {
+            "dimension": dim, "stats": st, "groups": group_by(members, mp.horizons, "horizon")}))
+    for hor, st in summary.horizons:
+        members = tuple(i for i in inns if i.horizon == hor.key)
+        add(Output(hor.route, lang, "horizon.html", {
+            "horizon": hor, "stats": st, "groups": group_by(members, mp.dimensions, "dimension")}))
+    pages = max(1, -(-len(site.news) // NEWS_PER_PAGE))
+    for n in range(1, pages + 1):
+        add(Output(("news_list", (n,)), lang, "news_list.html", {
+            "items": site.news[(n - 1) * NEWS_PER_PAGE: n * NEWS_PER_PAGE], "pager": Pager(n, pages)}))
+    for item in site.news:
+        add(Output(item.route, lang, "news_item.html", {
+            "item": item,
+            "innovations": tuple(idx.innovations_by_id[i] for i in item.innovations
+                                 if i in idx.innovations_by_id)}, (item.source,)))
+    add(Output(("tags", ()), lang, "tags.html", {"tags": idx.tags}))
+    for tag in idx.tags:
+        add(Output(tag.route, lang, "tag.html", {"tag": tag}))
+    for page in site.pages:
+        add(Output(page.route, lang, "page.html", {"page": page}, (page.source,)))
+    add(Output(("data", ()), lang, "data.html", {"summary": summary}))
+    add(Output(("feed", ()), lang, "atom.xml", {"items": site.news[:20]}))
+    if lang == "id":
+        add(Output(("not_found", ()), lang, "404.html", {}))
+        add(Output(("robots", ()), lang, "robots.txt", {}))
+    return out
+
+
+def sitemap_output(outputs: list[Output]) -> Output:
+    pages = tuple(o for o in outputs if o.file.endswith(".html") and o.route[0] != "not_found")
+    return Output(("sitemap", ()), "id", "sitemap.xml", {"pages": pages})
+
+
+def check_collisions(outputs: list[Output], extra: dict, report: Report) -> None:
+    """Report output files that two sources would write (pages, assets, data files)."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for o in outputs:
+        owners[o.file.casefold()].append(o.sources[0] if o.sources else f"({o.template})")
+    for file, source in extra.items():
+        owners[file.casefold()].append(source)
+    for file, sources in sorted(owners.items()):
+        if len(sources) > 1:
+            blame = next((s for s in sources if s.startswith("content/")), sources[0])
+            others = ", ".join(s for s in sources if s != blame)
+            report.error(blame, 0, 0, msg("this file would be written to /{file}, which {others} "
+                                          "also writes", file=file, others=others),
+                         msg("give it another file name or 'slug:'"))

@@ -1,0 +1,93 @@
+"""Interface languages: gettext catalogs and Babel formatting.
+
+The interface strings of templates and the editors' diagnostics are English
+msgids translated through the catalogs in ``smartsite/locale`` (managed with
+Babel: ``pybabel extract/update``, see the README). Catalogs are read from
+their ``.po`` files and compiled in memory, so there is no compiled file to
+forget to update. Dates and numbers are formatted by Babel in the site's
+time zone, the way each language writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def gettext_for(lang: str):
+    return translations(lang).gettext
+
+
+@lru_cache(maxsize=None)
+def locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def long_date(value: dt.date | dt.datetime, lang: str) -> str:
+    """'Kamis, 25 Mei 2023' / 'Thursday, 25 May 2023'."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(day, "EEEE, d MMMM y", locale=locale(lang))
+
+
+def short_date(value: dt.date | dt.datetime, lang: str) -> str:
+    """'25 Mei 2023' / '25 May 2023'."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(day, "d MMMM y", locale=locale(lang))
+
+
+def month_year(value: dt.date | dt.datetime, lang: str) -> str:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(day, "MMM y", locale=locale(lang))
+
+
+def time_of_day(value: dt.datetime, lang: str) -> str:
+    """'09.00 WITA' / '09:00 WITA': local clock time with the zone's abbreviation."""
+    clock = format_time(value, "HH:mm", locale=locale(lang))
+    return f"{clock} {value.tzname() or ''}".strip()
+
+
+def iso(value: dt.date | dt.datetime) -> str:
+    return value.isoformat()
+
+
+def number(value: float | int | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+    return format_decimal(value, pattern, locale=locale(lang))
+
+
+def percent(value: float | int | None, lang: str) -> str:
+    """'62,5%' / '62.5%' (the value is already in percent)."""
+    if value is None:
+        return "–"
+    return number(value, lang) + "%"
+
+
+def stamp(value: dt.datetime, lang: str) -> str:
+    return format_datetime(value, "d MMMM y HH:mm", locale=locale(lang))

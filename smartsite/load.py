@@ -1,0 +1,199 @@
+"""What is on disk: content files read and parsed, assets and layouts listed.
+
+This stage only reads. It decodes each content file (UTF-8, a BOM and CRLF
+accepted), splits Markdown front matter from the body, parses YAML with
+positions (:mod:`smartsite.yaml_source`) and lists the theme's and the
+site's assets and layouts. Problems that make a file unreadable (not UTF-8,
+empty, too large, a link pointing outside the site, an unclosed front
+matter) are reported here with their position; the file is then skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Report, msg
+from .yaml_source import YamlDocument, parse_yaml
+
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+
+# Where the engine's own theme lives: the repository's layouts/ and assets/.
+THEME_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One content file, decoded and parsed, not yet validated."""
+
+    rel: str  # path relative to the site directory, forward slashes
+    kind: str  # site | masterplan | innovation | news | page
+    text: str  # the whole file, newlines normalised
+    doc: YamlDocument  # the YAML (for Markdown files: the front matter)
+    body: str = ""  # Markdown body (Markdown files only)
+    body_line: int = 0  # line of the body's first line in the file
+
+
+@dataclass(frozen=True)
+class Content:
+    site_dir: Path
+    files: tuple[SourceFile, ...]
+    assets: dict  # asset path ("css/style.css") -> absolute Path (site overrides theme)
+    layout_dirs: tuple[Path, ...]  # site's first, then the theme's
+
+    def of_kind(self, kind: str) -> list[SourceFile]:
+        return [f for f in self.files if f.kind == kind]
+
+    def single(self, kind: str) -> SourceFile | None:
+        found = self.of_kind(kind)
+        return found[0] if found else None
+
+
+def classify(rel: str) -> str | None:
+    """The kind of a content file from its place in content/, or None."""
+    parts = rel.split("/")
+    if rel == "content/site.yaml":
+        return "site"
+    if rel == "content/masterplan.yaml":
+        return "masterplan"
+    if len(parts) == 3 and parts[1] == "innovations" and rel.endswith(".yaml"):
+        return "innovation"
+    if len(parts) >= 3 and parts[1] == "news" and rel.endswith(".md"):
+        return "news"
+    if len(parts) >= 3 and parts[1] == "pages" and rel.endswith(".md"):
+        return "page"
+    return None
+
+
+def load(site_dir: Path, report: Report, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Content:
+    site_dir = site_dir.resolve()
+    files: list[SourceFile] = []
+    content_dir = site_dir / "content"
+    if not content_dir.is_dir():
+        report.error("content", 0, 0, msg("there is no content/ folder in {site}", site=str(site_dir)))
+        return Content(site_dir, (), {}, ())
+    rels = list(_walk(site_dir, content_dir, report))
+    _check_case_clashes(rels, report)
+    for rel in rels:
+        kind = classify(rel)
+        if kind is None:
+            report.warning(rel, 0, 0, msg("this file is not used: it is not in a place the site reads"),
+                           msg("news go in content/news/, innovations in content/innovations/<id>.yaml, "
+                               "pages in content/pages/, images and documents in assets/"))
+            continue
+        source = read_source(site_dir, rel, kind, report, max_bytes)
+        if source is not None:
+            files.append(source)
+    for name, kind in (("content/site.yaml", "site"), ("content/masterplan.yaml", "masterplan")):
+        if not (site_dir / name).is_file():
+            report.error(name, 0, 0, msg("the file {name} is missing", name=name))
+    assets: dict = {}
+    for root in dict.fromkeys((THEME_DIR, site_dir)):  # the site's files override the theme's
+        if (root / "assets").is_dir():
+            for rel in _walk(root, root / "assets", report):
+                assets[rel.split("/", 1)[1]] = root / rel
+    layout_dirs = tuple(d for d in dict.fromkeys((site_dir / "layouts", THEME_DIR / "layouts")) if d.is_dir())
+    return Content(site_dir, tuple(files), dict(sorted(assets.items())), layout_dirs)
+
+
+def _walk(root: Path, folder: Path, report: Report):
+    """Yield file paths under ``folder`` relative to ``root``, sorted, refusing escaping links."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        here = Path(dirpath)
+        for name in list(dirnames):
+            if name.startswith("."):
+                dirnames.remove(name)
+            elif (here / name).is_symlink():
+                dirnames.remove(name)
+                rel = (here / name).relative_to(root).as_posix()
+                report.error(rel, 0, 0, msg("a linked folder is not followed"),
+                             msg("copy the files into the site instead of linking them"))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root) or not target.is_file():
+                    report.error(rel, 0, 0, msg("this link points outside the site and is refused"),
+                                 msg("copy the file into the site instead of linking to it"))
+                    continue
+            yield rel
+
+
+def _check_case_clashes(rels: list[str], report: Report) -> None:
+    seen: dict[str, str] = {}
+    for rel in rels:
+        folded = rel.casefold()
+        if folded in seen:
+            report.error(rel, 0, 0, msg("this file name differs from {other} only by upper/lower case",
+                                        other=seen[folded]),
+                         msg("rename one of them; on many servers they would be the same file"))
+        else:
+            seen[folded] = rel
+
+
+def decode(raw: bytes, rel: str, report: Report) -> str | None:
+    """UTF-8 text with a BOM removed and newlines normalised; or a located error."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        report.error(rel, line, column,
+                     msg("the file is not UTF-8 text: byte 0x{byte:02X} cannot be read", byte=raw[exc.start]),
+                     msg("open the file in your editor and save it again with the encoding \"UTF-8\""),
+                     source_text=raw.decode("utf-8", errors="replace"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(site_dir: Path, rel: str, kind: str, report: Report,
+                max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile | None:
+    path = site_dir / rel
+    size = path.stat().st_size
+    if size > max_bytes:
+        report.error(rel, 0, 0, msg("the file is {size} bytes, more than the limit of {limit}",
+                                    size=size, limit=max_bytes),
+                     msg("split it, or move large documents to assets/ and link to them"))
+        return None
+    text = decode(path.read_bytes(), rel, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(rel, 0, 0, msg("the file is empty"))
+        return None
+    if kind in ("news", "page"):
+        return _read_markdown(rel, kind, text, report)
+    doc = parse_yaml(text, rel, report)
+    if doc is None:
+        return None
+    return SourceFile(rel, kind, text, doc)
+
+
+def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile | None:
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        report.error(rel, 1, 1, msg("the file must start with front matter: a line '---', "
+                                    "the fields, and another line '---'"),
+                     msg("add a first line '---', then 'title: ...' and 'date: ...', then '---'"),
+                     source_text=text)
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        report.error(rel, 1, 1, msg("the front matter that starts here is never closed"),
+                     msg("add a line '---' after the last field, before the text"),
+                     source_text=text)
+        return None
+    front = "\n".join(lines[1:end]) + "\n"
+    doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
+    if doc is None:
+        return None
+    body = "\n".join(lines[end + 1:])
+    return SourceFile(rel, kind, text, doc, body, end + 2)

@@ -1,0 +1,213 @@
+"""What the site is made of: frozen, typed values with no I/O.
+
+Validation turns raw YAML into these objects (or into diagnostics); every
+stage after it can rely on them being complete and consistent, so nothing
+downstream re-checks. Each object that has a page exposes its ``route``;
+the URL itself is decided in :mod:`smartsite.urls`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+STATUSES = ("planned", "in-progress", "done", "stalled", "cancelled")
+HORIZONS = ("short", "medium", "long")
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """Text in Bahasa Indonesia with an optional English translation."""
+
+    id: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.id
+
+    def has(self, lang: str) -> bool:
+        return lang == "id" or bool(self.en)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: LocalText
+    base_url: str  # ends with "/"
+    language: str
+    timezone: str
+    organisation: LocalText
+    description: LocalText | None = None
+    contact: Contact = field(default_factory=Contact)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    key: str  # short | medium | long
+    name: LocalText
+    years: str | None
+
+    @property
+    def route(self):
+        return ("horizon", (self.key,))
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    name: LocalText
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    name: LocalText
+    description: LocalText | None
+    elements: tuple[Element, ...]
+
+    @property
+    def route(self):
+        return ("dimension", (self.id,))
+
+    def element(self, element_id: str | None) -> Element | None:
+        return next((e for e in self.elements if e.id == element_id), None)
+
+
+@dataclass(frozen=True)
+class Masterplan:
+    period_start: int
+    period_end: int
+    horizons: tuple[Horizon, ...]
+    dimensions: tuple[Dimension, ...]
+
+    def horizon(self, key: str) -> Horizon:
+        return next(h for h in self.horizons if h.key == key)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: dt.date
+    title: LocalText
+    done: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: LocalText
+    date: dt.date | None
+    file: str | None  # path under assets/
+    url: str | None
+    area: str | None = None
+    year: int | None = None
+
+    @property
+    def asset_route(self):
+        return ("asset", (self.file,)) if self.file else None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: dt.date
+    progress: int
+    status: str
+    note: LocalText | None
+
+
+@dataclass(frozen=True)
+class Innovation:
+    id: str
+    source: str  # content path, for diagnostics and links between files
+    name: LocalText
+    dimension: str
+    horizon: str
+    owner: str
+    status: str
+    progress: int
+    start_year: int | None = None
+    target_year: int | None = None
+    element: str | None = None
+    quick_win: bool = False
+    summary: LocalText | None = None  # Markdown
+    tags: tuple[str, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def route(self):
+        return ("innovation", (self.id,))
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+
+    @property
+    def route(self):
+        return ("tag", (self.slug,))
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    source: str
+    slug: str
+    title: str
+    date: dt.datetime  # aware, in the site time zone
+    body: str  # Markdown
+    body_line: int
+    place: str | None = None
+    reporter: str | None = None
+    editor: str | None = None
+    uploader: str | None = None
+    source_name: str | None = None
+    source_url: str | None = None
+    summary: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    tags: tuple[Tag, ...] = ()
+    innovations: tuple[str, ...] = ()
+    draft: bool = False
+    has_time: bool = False  # whether the editor gave a time of day
+
+    @property
+    def route(self):
+        return ("news", (self.date.year, self.slug))
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    body: str
+    body_line: int
+    menu: int | None = None
+
+    @property
+    def route(self):
+        return ("page", (self.slug,))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build knows about one site, validated."""
+
+    config: SiteConfig
+    masterplan: Masterplan
+    innovations: tuple[Innovation, ...]  # sorted by id
+    news: tuple[NewsItem, ...]  # newest first
+    pages: tuple[Page, ...]  # by menu order, then slug
+    unpublished: tuple[str, ...] = ()  # valid news sources not published (drafts, future items)

@@ -1,0 +1,172 @@
+"""The whole build, top to bottom: load → validate → compute → render → write.
+
+Any error stops the build before the write stage, so nothing is published
+from content that has a problem. ``check()`` runs every stage up to and
+including the link checks, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import compute, opendata
+from .diagnostics import Report, msg
+from .load import DEFAULT_MAX_FILE_BYTES, Content, load
+from .model import Site
+from .render import Renderer
+from .urls import Router, output_file, path_of
+from .validate import validate
+from .write import Staging, check_output_dir
+
+LANGUAGES = ("id",)
+
+
+@dataclass(frozen=True)
+class Options:
+    base_url: str | None = None  # overrides site.yaml's base_url
+    drafts: bool = False  # publish drafts and future-dated items (previews)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    now: dt.datetime | None = None  # the clock, for tests of scheduled items
+
+
+@dataclass
+class Result:
+    report: Report
+    pages: int = 0
+    files: int = 0
+    timings: dict = field(default_factory=dict)
+    site: Site | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.has_errors
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything computed before rendering."""
+
+    site: Site
+    router: Router
+    outputs: tuple
+    html: dict
+    summaries: dict
+    data: dict  # data file name -> text
+    assets: dict  # asset path -> source Path
+    generated: dt.datetime
+    content: Content
+
+
+def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
+    report = result.report
+    t = time.perf_counter()
+    content = load(site_dir, report, options.max_file_bytes)
+    result.timings["load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    site = validate(content, report, options.now, include_drafts=options.drafts)
+    result.timings["validate"] = time.perf_counter() - t
+    if site is None:
+        return None
+    result.site = site
+    t = time.perf_counter()
+    base_url = options.base_url or site.config.base_url
+    if not base_url.endswith("/"):
+        base_url += "/"
+    router = Router(base_url)
+    summary = compute.summarize(site)
+    idx = compute.build_indexes(site)
+    outputs: list[compute.Output] = []
+    for lang in LANGUAGES:
+        outputs.extend(compute.route_table(site, summary, idx, lang))
+    outputs.append(compute.sitemap_output(outputs))
+    site_paths = {o.site_path for o in outputs}
+    html = compute.render_markdown(site, content, router, site_paths, report)
+    generated = compute.generated_stamp(site)
+    data = opendata.data_files(site, summary, router, generated.isoformat())
+    extra = {output_file(path_of(("asset", (a,)))): f"assets/{a}" for a in content.assets}
+    extra.update({f"data/{name}": "(data)" for name in data})
+    compute.check_collisions(outputs, extra, report)
+    result.timings["compute"] = time.perf_counter() - t
+    if report.has_errors:
+        return None
+    return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
+                content.assets, generated, content)
+
+
+def check(site_dir: Path, options: Options = Options()) -> Result:
+    result = Result(Report())
+    plan(site_dir, options, result)
+    return result
+
+
+def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
+    result = Result(Report())
+    site_dir = Path(site_dir).resolve()
+    output = Path(output).resolve()
+    p = plan(site_dir, options, result)
+    if p is None:
+        return result
+    check_output_dir(output, site_dir)
+    t = time.perf_counter()
+    renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang, _globals(p, lang), p.assets)
+                 for lang in LANGUAGES}
+    failed: set[str] = set()
+    with Staging(output) as stage:
+        for o in p.outputs:
+            try:
+                text = renderers[o.lang].render(o)
+            except jinja2.TemplateError as exc:
+                if str(exc) not in failed:  # one report per problem, not one per page
+                    failed.add(str(exc))
+                    _template_error(exc, o, p, result.report)
+                continue
+            stage.write(o.file, text)
+            result.pages += 1
+        for name, text in p.data.items():
+            stage.write(f"data/{name}", text)
+        for rel, source in p.assets.items():
+            stage.copy(output_file(path_of(("asset", (rel,)))), source)
+        result.files = len(stage.files)
+        result.timings["render+write"] = time.perf_counter() - t
+        if result.report.has_errors:
+            stage.discard()
+            return result
+        stage.commit()
+    return result
+
+
+def _globals(p: Plan, lang: str) -> dict:
+    menu = tuple(page for page in p.site.pages if page.menu is not None)
+    return {
+        "site": p.site,
+        "config": p.site.config,
+        "masterplan": p.site.masterplan,
+        "menu_pages": menu,
+        "generated": p.generated,
+        "body_html": lambda obj, suffix="": p.html.get(obj.source + suffix, ""),
+        "summary_text": lambda item: p.summaries.get(item.source, ""),
+    }
+
+
+def _template_error(exc: jinja2.TemplateError, output, p: Plan, report: Report) -> None:
+    name = getattr(exc, "name", None) or output.template
+    line = getattr(exc, "lineno", 0) or 0
+    source = None
+    for d in p.content.layout_dirs:
+        if (d / name).is_file():
+            rel = d / name
+            try:
+                shown = rel.relative_to(p.content.site_dir).as_posix()
+            except ValueError:
+                shown = "layouts/" + name
+            source = rel.read_text(encoding="utf-8")
+            break
+    else:
+        shown = "layouts/" + name
+    report.error(shown, line, 0, msg("the template failed while making {page}: {problem}",
+                                     page=output.site_path, problem=str(exc)), source_text=source)

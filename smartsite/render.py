@@ -1,0 +1,107 @@
+"""The Jinja environment: where templates come from and what they may use.
+
+Templates are looked up in the site's ``layouts/`` first, then the theme's,
+file by file. Autoescaping is on for every HTML and XML template and
+undefined names fail the build (``StrictUndefined``) instead of printing
+nothing. Templates receive model objects and computed values only; the
+filters here are presentation (URLs, localized text, dates, numbers), never
+business logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import i18n
+from .compute import Output
+from .model import STATUSES, LocalText
+from .urls import Router, path_of
+
+def N_(msgid: str) -> str:
+    """Mark a string for the catalogs; it is translated where it is shown."""
+    return msgid
+
+
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "in-progress": N_("In progress"),
+    "done": N_("Done"),
+    "stalled": N_("Stalled"),
+    "cancelled": N_("Cancelled"),
+}
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def _route(target: Any, args: tuple) -> tuple:
+    if isinstance(target, str):
+        return (target, tuple(args))
+    if isinstance(target, tuple):
+        return target
+    return target.route
+
+
+class Renderer:
+    """One Jinja environment per interface language."""
+
+    def __init__(self, layout_dirs: tuple[Path, ...], router: Router, lang: str, globals_: dict,
+                 assets: frozenset[str] | dict = frozenset()):
+        self.router = router
+        self.assets = assets
+        self.lang = lang
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+        gettext = i18n.gettext_for(lang)
+        env.filters.update(
+            url=lambda target, *args: router.url(_route(target, args), lang),
+            abs_url=lambda target, *args: router.absolute_url(_route(target, args), lang),
+            asset=self.asset_url,
+            tr=self.localize,
+            plain=lambda text: text.get(lang) if isinstance(text, LocalText) else ("" if text is None else text),
+            long_date=lambda d: i18n.long_date(d, lang),
+            short_date=lambda d: i18n.short_date(d, lang),
+            month_year=lambda d: i18n.month_year(d, lang),
+            time_of_day=lambda d: i18n.time_of_day(d, lang),
+            iso=i18n.iso,
+            percent=lambda v: i18n.percent(v, lang),
+            number=lambda v, digits=0: i18n.number(v, lang, digits),
+            status_label=lambda s: gettext(STATUS_LABELS[s]),
+        )
+        env.globals.update(globals_)
+        env.globals.update(lang=lang, statuses=STATUSES, language_names=LANGUAGE_NAMES)
+        self.env = env
+
+    def asset_url(self, path: str) -> str:
+        """A theme or site asset's URL; naming a file that does not exist fails the build."""
+        if path not in self.assets:
+            raise jinja2.TemplateRuntimeError(f"the asset file assets/{path} does not exist")
+        return self.router.url(("asset", (path,)))
+
+    def localize(self, text: LocalText | str | None) -> Markup:
+        """The text in the page's language; a missing translation is marked lang="id"."""
+        if text is None:
+            return Markup("")
+        if isinstance(text, str):
+            return escape(text)
+        value = text.get(self.lang)
+        if self.lang != "id" and not text.en:
+            return Markup('<span lang="id">{}</span>').format(value)
+        return escape(value)
+
+    def render(self, output: Output, **extra: Any) -> str:
+        template = self.env.get_template(output.template)
+        return template.render(output.context, page_route=output.route,
+                               page_path=path_of(output.route, output.lang), **extra)

@@ -1,0 +1,133 @@
+"""Where each page lives: the only place a URL or an output path is decided.
+
+A page is named by a *route*: a kind and its arguments, for example
+``("innovation", ("sipades",))``. :func:`path_of` turns a route into a site
+path such as ``/inovasi/sipades/`` (Indonesian at the root, English under
+``/en/`` with English words), :class:`Router` adds the base path of the
+site's ``base_url`` and decides the output file. Templates never join paths
+themselves: they ask for ``route|url``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+LANGUAGES = ("id", "en")
+
+# The words of the URLs, per language.
+_WORDS = {
+    "id": {
+        "innovations": "inovasi", "dimension": "dimensi", "horizon": "jangka", "news": "berita",
+        "page": "halaman", "tag": "topik", "data": "data", "search": "cari",
+        "short": "pendek", "medium": "menengah", "long": "panjang",
+    },
+    "en": {
+        "innovations": "innovations", "dimension": "dimensions", "horizon": "term", "news": "news",
+        "page": "page", "tag": "topics", "data": "data", "search": "search",
+        "short": "short", "medium": "medium", "long": "long",
+    },
+}
+
+Route = tuple  # (kind: str, args: tuple)
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug of ``[a-z0-9-]`` from any text (accents dropped)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def path_of(route: Route, lang: str = "id") -> str:
+    """The site path of a route, from the site root, without the base path."""
+    kind, args = route
+    w = _WORDS[lang]
+    prefix = "/" if lang == "id" else f"/{lang}/"
+    if kind == "home":
+        return prefix
+    if kind == "innovations":
+        return f"{prefix}{w['innovations']}/"
+    if kind == "innovation":
+        return f"{prefix}{w['innovations']}/{_safe(args[0])}/"
+    if kind == "dimension":
+        return f"{prefix}{w['dimension']}/{_safe(args[0])}/"
+    if kind == "horizon":
+        return f"{prefix}{w['horizon']}/{w[args[0]]}/"
+    if kind == "news_list":
+        page = args[0] if args else 1
+        return f"{prefix}{w['news']}/" if page == 1 else f"{prefix}{w['news']}/{w['page']}/{int(page)}/"
+    if kind == "news":
+        year, slug = args
+        return f"{prefix}{w['news']}/{int(year):04d}/{_safe(slug)}/"
+    if kind == "tags":
+        return f"{prefix}{w['tag']}/"
+    if kind == "tag":
+        return f"{prefix}{w['tag']}/{_safe(args[0])}/"
+    if kind == "page":
+        return f"{prefix}{_safe(args[0])}/"
+    if kind == "data":
+        return f"{prefix}{w['data']}/"
+    if kind == "feed":
+        return f"{prefix}{w['news']}/atom.xml"
+    if kind == "sitemap":
+        return "/sitemap.xml"
+    if kind == "robots":
+        return "/robots.txt"
+    if kind == "not_found":
+        return "/404.html"
+    if kind == "data_file":
+        return f"/data/{_safe_file(args[0])}"
+    if kind == "asset":
+        return "/" + _safe_file(args[0])
+    raise ValueError(f"unknown route kind {kind!r}")
+
+
+def _safe(segment: str) -> str:
+    if not SLUG_RE.match(str(segment)):
+        raise ValueError(f"not a slug: {segment!r}")
+    return str(segment)
+
+
+def _safe_file(path: str) -> str:
+    norm = posixpath.normpath(path)
+    if norm.startswith(("/", "..")) or "\\" in norm or norm == ".":
+        raise ValueError(f"unsafe path: {path!r}")
+    return norm
+
+
+def output_file(site_path: str) -> str:
+    """The file, relative to the output directory, that serves ``site_path``."""
+    rel = site_path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return _safe_file(rel)
+
+
+@dataclass(frozen=True)
+class Router:
+    """Knows the base URL; turns site paths into links and absolute URLs."""
+
+    base_url: str  # always ends with "/"
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def href(self, site_path: str) -> str:
+        """The link to use inside the site: the base path plus the site path."""
+        return self.base_path.rstrip("/") + site_path
+
+    def absolute(self, site_path: str) -> str:
+        return self.base_url.rstrip("/") + site_path
+
+    def url(self, route: Route, lang: str = "id") -> str:
+        return self.href(path_of(route, lang))
+
+    def absolute_url(self, route: Route, lang: str = "id") -> str:
+        return self.absolute(path_of(route, lang))

@@ -1,0 +1,222 @@
+"""YAML read safely, with the line and column of every key and value.
+
+PyYAML's loaders throw positions away and type values the YAML 1.1 way
+(``off`` becomes ``False``, ``10:00`` becomes ``600``, ``012`` becomes ``10``,
+a repeated key silently wins). Editors need to be told about all of that at
+the right place, so we let the (C, where available) composer build the node
+tree, which keeps marks, and construct plain Python values ourselves:
+
+* every mapping key and value gets a :class:`Position`, addressed by its path
+  (a tuple of keys and list indexes), so later stages can point at it;
+* dates and timestamps stay strings (the schema checks their form);
+* a repeated key, a sexagesimal number or a leading-zero octal number is a
+  diagnostic, not a silent surprise;
+* aliases are expanded under a node budget and nesting is bounded, so a
+  "billion laughs" file or a deeply nested one cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .diagnostics import Report, msg
+
+try:  # the C composer is several times faster; fall back when libyaml is absent
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_NODES = 100_000
+MAX_DEPTH = 64
+
+Path = tuple  # tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based, in the file (front matter offsets already applied)
+    column: int  # 1-based
+    raw: str | None = None  # the scalar as written, for plain (unquoted) scalars
+    tag: str | None = None  # the YAML 1.1 type the scalar was resolved to
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    values: dict  # Path -> Position of the value
+    keys: dict  # Path -> Position of the key naming that value
+
+    def where(self, path: Path) -> Position:
+        """The best position for a path: its value, else its key, else its parent."""
+        path = tuple(path)
+        while True:
+            if path in self.values:
+                return self.values[path]
+            if path in self.keys:
+                return self.keys[path]
+            if not path:
+                return Position(1, 1)
+            path = path[:-1]
+
+    def key_where(self, path: Path) -> Position:
+        return self.keys.get(tuple(path)) or self.where(path)
+
+
+class _TooComplex(Exception):
+    pass
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+class _Builder:
+    def __init__(self, rel: str, text: str, report: Report, line_offset: int):
+        self.rel = rel
+        self.text = text
+        self.report = report
+        self.offset = line_offset
+        self.values: dict = {}
+        self.keys: dict = {}
+        self.budget = MAX_NODES
+
+    def pos(self, node: yaml.Node, scalar: bool = False) -> Position:
+        mark = node.start_mark
+        raw = tag = None
+        if scalar and isinstance(node, yaml.ScalarNode) and not node.style:
+            raw, tag = node.value, node.tag.removeprefix(_TAG)
+        return Position(mark.line + 1 + self.offset, mark.column + 1, raw, tag)
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > MAX_DEPTH:
+            raise _TooComplex(node)
+        self.values[path] = self.pos(node, scalar=True)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path, depth)
+        raise _TooComplex(node)  # pragma: no cover - composer yields only these
+
+    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+        result: dict = {}
+        first_seen: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                p = self.pos(key_node)
+                self.report.error(self.rel, p.line, p.column,
+                                  msg("a key must be a plain name, not a list or a mapping"),
+                                  source_text=self.text)
+                continue
+            key = key_node.value  # keys are names: keep them as written
+            kp = self.pos(key_node)
+            if key == "<<" and key_node.tag == _TAG + "merge":
+                self.report.error(self.rel, kp.line, kp.column,
+                                  msg("merge keys (<<) are not supported; write the fields out"),
+                                  source_text=self.text)
+                continue
+            if key in first_seen:
+                self.report.error(
+                    self.rel, kp.line, kp.column,
+                    msg("'{key}' appears twice in the same block (first on line {first})",
+                        key=key, first=first_seen[key].line),
+                    msg("keep one of them; YAML would silently use only the last"),
+                    source_text=self.text)
+                continue
+            first_seen[key] = kp
+            self.keys[path + (key,)] = kp
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag.removeprefix(_TAG)
+        value = node.value
+        if tag == "str" or node.style:
+            return value
+        if tag == "null":
+            return None
+        if tag == "bool":
+            return value.lower() in ("yes", "true", "on", "y")
+        if tag == "int":
+            if ":" in value or (len(value.lstrip("+-")) > 1 and value.lstrip("+-").startswith("0")):
+                p = self.pos(node)
+                self.report.error(
+                    self.rel, p.line, p.column,
+                    msg("'{value}' is not read as written: YAML turns it into the number {number}",
+                        value=value, number=_yaml11_int(value)),
+                    msg("put it in quotes (\"{value}\") if it is text, or drop the leading zero",
+                        value=value),
+                    source_text=self.text)
+                return value
+            try:
+                return int(value.replace("_", ""), 0)
+            except ValueError:
+                return value
+        if tag == "float":
+            try:
+                return float(value.replace("_", ""))
+            except ValueError:
+                return value
+        # timestamps and anything else stay text; the schema checks their form
+        return value
+
+
+def _yaml11_int(value: str) -> object:
+    try:
+        return yaml.load(value, Loader=_Loader)
+    except yaml.YAMLError:  # pragma: no cover - value came from the parser
+        return value
+
+
+def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0,
+               full_text: str | None = None) -> YamlDocument | None:
+    """Parse one YAML document; on failure report it and return ``None``.
+
+    ``line_offset`` shifts every line number, for front matter that starts
+    below the top of a Markdown file; ``full_text`` is then that whole file,
+    used to quote the offending line.
+    """
+    source = full_text if full_text is not None else text
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else 0
+        col = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "syntax error"
+        report.error(rel, line, col, msg("the YAML here cannot be read: {problem}", problem=problem),
+                     _syntax_hint(text, mark), source_text=source)
+        return None
+    except yaml.YAMLError as exc:
+        report.error(rel, 0, 0, msg("the YAML cannot be read: {problem}", problem=str(exc)))
+        return None
+    except RecursionError:
+        report.error(rel, 0, 0, msg("the file is nested too deeply to be read"))
+        return None
+    if node is None:
+        return YamlDocument(None, {}, {})
+    builder = _Builder(rel, source, report, line_offset)
+    try:
+        data = builder.build(node, (), 0)
+    except (_TooComplex, RecursionError):
+        report.error(rel, 0, 0, msg("the file is too large or nested too deeply once its aliases "
+                                    "are expanded (at most {nodes} values, {depth} levels)",
+                                    nodes=MAX_NODES, depth=MAX_DEPTH))
+        return None
+    return YamlDocument(data, builder.values, builder.keys)
+
+
+def _syntax_hint(text: str, mark: yaml.Mark | None):
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "\t" in line[: max(mark.column, 1) + 1] or "\t" in line:
+        return msg("YAML does not allow tab characters for indentation; use spaces")
+    if ": " in line.split(":", 1)[-1]:
+        return msg("a value that contains ': ' must be put in quotes")
+    return msg("check the indentation and that every text with a ':' or '#' is in quotes")

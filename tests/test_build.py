@@ -1,0 +1,222 @@
+"""End-to-end: fixture sites built through the command line, asserted on output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+
+from conftest import innovation, news
+
+from smartsite.linkcheck import check_links
+
+
+def test_every_page_kind_is_written(make_site, build):
+    site = make_site({
+        "content/innovations/sipades.yaml": innovation(
+            name="SIPADES", element="layanan-publik", tags="[desa, data]", summary="Sistem **desa**.",
+            milestones="\n  - {date: 2023-01-10, title: Uji coba, done: true}\n  - {date: 2027-01-10, title: Replikasi, done: false}",
+            evidence="\n  - {title: SK Tim, date: 2023-02-01, file: evidence/sk.pdf}\n  - {title: Laman, url: 'https://example.com/x'}",
+            history="\n  - {date: 2022-05-01, progress: 20, status: in-progress, note: Awal}"),
+        "content/innovations/bank-sampah.yaml": innovation(name="Bank Sampah", dimension="environment",
+                                                           horizon="long", status="done", progress=100,
+                                                           evidence="\n  - {title: Laporan, date: 2024-01-01, url: 'https://example.com/l'}"),
+        "assets/evidence/sk.pdf": b"%PDF-1.4 test",
+        "content/news/2023/rakoor.md": news("Rakoor Smart City", "2023-05-25 09:00", "Rapat koordinasi.",
+                                            place="Martapura", reporter="Rina", editor="Budi", uploader="Admin",
+                                            source="InfoPublik", source_url="https://example.com/asli",
+                                            tags="[rakoor, Evaluasi Tahunan]", innovations="[sipades]"),
+        "content/pages/tentang.md": "---\ntitle: Tentang Portal\nmenu: 1\n---\n\nIsi halaman.\n",
+    })
+    r = build(site)
+    assert r.code == 0, r.err
+    pub = site / "public"
+    for rel in ["index.html", "inovasi/index.html", "inovasi/sipades/index.html", "dimensi/governance/index.html",
+                "dimensi/environment/index.html", "jangka/pendek/index.html", "jangka/menengah/index.html",
+                "jangka/panjang/index.html", "berita/index.html", "berita/2023/rakoor/index.html",
+                "topik/index.html", "topik/rakoor/index.html", "topik/evaluasi-tahunan/index.html",
+                "tentang/index.html", "berita/atom.xml", "sitemap.xml", "robots.txt", "404.html",
+                "data/index.html", "data/innovations.json", "data/innovations.csv", "data/summary.json",
+                "data/datapackage.json", "evidence/sk.pdf"]:
+        assert (pub / rel).is_file(), rel
+    page = (pub / "inovasi/sipades/index.html").read_text()
+    assert "SIPADES" in page and "Sistem <strong>desa</strong>" in page
+    assert "Uji coba" in page and "Replikasi" in page  # milestones timeline
+    assert 'href="/evidence/sk.pdf"' in page and 'href="https://example.com/x"' in page
+    assert "Rakoor Smart City" in page  # the news that reports on it
+    item = (pub / "berita/2023/rakoor/index.html").read_text()
+    for text in ("Martapura", "Kamis, 25 Mei 2023", "Rina", "Budi", "Admin", 'href="https://example.com/asli"',
+                 'href="/inovasi/sipades/"', 'href="/topik/evaluasi-tahunan/"'):
+        assert text in item, text
+    assert 'href="/tentang/"' in (pub / "index.html").read_text()  # menu page
+    assert check_links(pub, "https://example.org/").ok
+
+
+def test_summary_json_matches_an_independent_computation(make_site, build):
+    statuses = [("a", "short", "done", 100), ("b", "short", "in-progress", 45), ("c", "short", "cancelled", 10),
+                ("d", "medium", "planned", 0), ("e", "long", "stalled", 33), ("f", "long", "in-progress", 34)]
+    files = {f"content/innovations/{i}.yaml": innovation(horizon=h, status=s, progress=p,
+                                                         dimension="governance" if i < "d" else "environment")
+             for i, h, s, p in statuses}
+    site = make_site(files)
+    assert build(site).code == 0
+    summary = json.loads((site / "public/data/summary.json").read_text())
+    assert summary["total"] == 6
+    # (100 + 45 + 0 + 33 + 34) / 5 = 42.4 — the cancelled one is left out
+    assert summary["average_progress"] == 42.4
+    assert summary["by_status"] == {"planned": 1, "in-progress": 2, "done": 1, "stalled": 1, "cancelled": 1}
+    assert summary["horizons"]["short"] == {"count": 3, "average_progress": 72.5,
+                                            "by_status": {"planned": 0, "in-progress": 1, "done": 1,
+                                                          "stalled": 0, "cancelled": 1}}
+    assert summary["horizons"]["long"]["average_progress"] == 33.5  # half rounds up
+    assert summary["dimensions"]["environment"]["count"] == 3
+    dash = (site / "public/index.html").read_text()
+    assert "42,4%" in dash and "72,5%" in dash and "33,5%" in dash
+
+
+def test_average_is_null_for_a_group_with_only_cancelled_innovations(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation(status="cancelled", progress=20)})
+    assert build(site).code == 0
+    summary = json.loads((site / "public/data/summary.json").read_text())
+    assert summary["horizons"]["short"]["average_progress"] is None
+    assert summary["horizons"]["medium"] == {"count": 0, "average_progress": None,
+                                             "by_status": {s: 0 for s in summary["by_status"]}}
+
+
+def test_open_data_files_have_the_documented_shape(make_site, build):
+    site = make_site({
+        "content/innovations/zeta.yaml": innovation(name="Zeta", start_year=2021, target_year=2024,
+                                                    evidence="\n  - {title: A, url: 'https://example.org/a'}"),
+        "content/innovations/alpha.yaml": innovation(name="Alpha, dengan koma"),
+        "content/site.yaml": SITE_SUBPATH,
+    })
+    assert build(site).code == 0
+    data = json.loads((site / "public/data/innovations.json").read_text())
+    assert [i["id"] for i in data["innovations"]] == ["alpha", "zeta"]
+    zeta = data["innovations"][1]
+    assert zeta == {"id": "zeta", "name": "Zeta", "dimension": "governance", "horizon": "short", "owner": "DKISP",
+                    "status": "in-progress", "progress": 50, "start_year": 2021, "target_year": 2024,
+                    "evidence_count": 1, "url": "https://example.org/portal/inovasi/zeta/"}
+    rows = list(csv.DictReader((site / "public/data/innovations.csv").open(encoding="utf-8")))
+    assert list(rows[0]) == ["id", "name", "dimension", "horizon", "owner", "status", "progress",
+                             "start_year", "target_year", "evidence_count", "url"]
+    assert rows[0]["name"] == "Alpha, dengan koma" and rows[0]["start_year"] == ""
+    package = json.loads((site / "public/data/datapackage.json").read_text())
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert list(fields) == list(rows[0])
+    assert fields["status"]["constraints"]["enum"] == ["planned", "in-progress", "done", "stalled", "cancelled"]
+    assert fields["dimension"]["constraints"]["enum"] == ["governance", "environment"]
+
+
+SITE_SUBPATH = """\
+title: Portal Uji
+base_url: https://example.org/portal/
+language: id
+organisation: Dinas Uji
+"""
+
+
+def test_links_between_content_files_become_urls_under_the_base_path(make_site, build):
+    site = make_site({
+        "content/site.yaml": SITE_SUBPATH,
+        "content/innovations/sipades.yaml": innovation(),
+        "content/news/2023/a.md": news("A", "2023-03-01", body="Lihat [inovasi](../../innovations/sipades.yaml), "
+                                                 "[berita B](b.md), [daftar](/inovasi/) dan [tentang](pages/tentang.md)."),
+        "content/news/2023/b.md": news("B", "2023-03-02"),
+        "content/pages/tentang.md": "---\ntitle: Tentang\n---\n\nBaca [berita A](../news/2023/a.md#bagian).\n",
+    })
+    r = build(site)
+    assert r.code == 0, r.err
+    a = (site / "public/berita/2023/a/index.html").read_text()
+    assert 'href="/portal/inovasi/sipades/"' in a
+    assert 'href="/portal/berita/2023/b/"' in a
+    assert 'href="/portal/inovasi/"' in a
+    assert 'href="/portal/tentang/"' in a
+    assert 'href="/portal/berita/2023/a/#bagian"' in (site / "public/tentang/index.html").read_text()
+    assert 'href="/portal/css/style.css"' in a
+    report = check_links(site / "public", "https://example.org/portal/")
+    assert report.escaping == []
+
+
+def test_news_is_paginated_ten_a_page_newest_first(make_site, build):
+    files = {f"content/news/2024/item-{n:02d}.md": news(f"Berita {n:02d}", f"2024-01-{n:02d}") for n in range(1, 24)}
+    site = make_site(files)
+    assert build(site).code == 0
+    first = (site / "public/berita/index.html").read_text()
+    assert "Berita 23" in first and "Berita 14" in first and "Berita 13" not in first
+    assert "Berita 13" in (site / "public/berita/halaman/2/index.html").read_text()
+    assert "Berita 01" in (site / "public/berita/halaman/3/index.html").read_text()
+    assert not (site / "public/berita/halaman/4").exists()
+    feed = ET.parse(site / "public/berita/atom.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
+    assert titles[0] == "Berita 23" and len(titles) == 20
+    sitemap = (site / "public/sitemap.xml").read_text()
+    assert "https://example.org/berita/halaman/3/" in sitemap and "404" not in sitemap
+
+
+def test_drafts_and_future_items_are_not_published(make_site, build):
+    site = make_site({
+        "content/news/2024/draf.md": news("Masih Draf", draft="true"),
+        "content/news/2099/nanti.md": news("Berita Mendatang", "2099-01-01"),
+        "content/news/2024/terbit.md": news("Sudah Terbit"),
+    })
+    r = build(site)
+    assert r.code == 0
+    assert "2099-01-01" in r.err  # a warning, not an error
+    listing = (site / "public/berita/index.html").read_text()
+    assert "Sudah Terbit" in listing and "Masih Draf" not in listing and "Berita Mendatang" not in listing
+    assert not (site / "public/berita/2024/draf").exists()
+    assert build(site, "--drafts").code == 0
+    assert (site / "public/berita/2024/draf/index.html").is_file()
+
+
+def test_a_site_with_only_content_uses_the_theme_and_can_override_it(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation()})
+    assert build(site).code == 0
+    assert (site / "public/css/style.css").is_file()
+    assert 'href="/css/style.css"' in (site / "public/index.html").read_text()
+    override = make_site({
+        "content/innovations/x.yaml": innovation(),
+        "layouts/404.html": "{% extends 'base.html' %}{% block content %}<h1>Tersesat?</h1>{% endblock %}",
+        "assets/css/style.css": "body { color: black; }",
+    })
+    assert build(override).code == 0
+    assert "Tersesat?" in (override / "public/404.html").read_text()
+    assert (override / "public/css/style.css").read_text() == "body { color: black; }"
+    assert "innovation" in (override / "public/inovasi/x/index.html").read_text()  # theme template still used
+
+
+def test_two_builds_are_byte_identical(make_site, build, tmp_path):
+    site = make_site({"content/innovations/x.yaml": innovation(),
+                      "content/news/2024/a.md": news("A", "2024-02-02 10:30")})
+    assert build(site, output=tmp_path / "one").code == 0
+    assert build(site, output=tmp_path / "two").code == 0
+    files_one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert files_one == files_two
+    for rel in files_one:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+    generated = json.loads((tmp_path / "one/data/innovations.json").read_text())["generated"]
+    assert generated == "2024-02-02T10:30:00+08:00"  # the newest content date, not the clock
+
+
+def test_a_failed_build_leaves_the_previous_output_and_no_staging(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation()})
+    assert build(site).code == 0
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    (site / "content/innovations/x.yaml").write_text(innovation(progress=120))
+    r = build(site)
+    assert r.code == 1
+    after = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".smartsite")] == []
+
+
+def test_a_deleted_source_is_gone_after_the_next_build(make_site, build):
+    site = make_site({"content/news/2024/a.md": news("A"), "content/news/2024/b.md": news("B")})
+    assert build(site).code == 0
+    (site / "content/news/2024/b.md").unlink()
+    assert build(site).code == 0
+    assert (site / "public/berita/2024/a/index.html").is_file()
+    assert not (site / "public/berita/2024/b").exists()
