@@ -168,7 +168,12 @@ class Indexes:
     owners: tuple[str, ...]
 
 
-def build_indexes(site: Site) -> Indexes:
+def build_indexes(site: Site, as_of: dt.date) -> Indexes:
+    """Indexes built once, so no page scans all news or all innovations.
+
+    ``as_of`` is the data's date (see :func:`generated_stamp`): milestones not
+    reached and dated from then on are the "next" ones.
+    """
     by_inn: dict[str, list[NewsItem]] = defaultdict(list)
     tag_news: dict[str, list[NewsItem]] = defaultdict(list)
     tag_inns: dict[str, list[Innovation]] = defaultdict(list)
@@ -188,7 +193,10 @@ def build_indexes(site: Site) -> Indexes:
     done, upcoming = [], []
     for inn in site.innovations:
         for m in inn.milestones:
-            (done if m.done else upcoming).append(MilestoneEntry(inn, m))
+            if m.done:
+                done.append(MilestoneEntry(inn, m))
+            elif m.date >= as_of:
+                upcoming.append(MilestoneEntry(inn, m))
     done.sort(key=lambda e: (e.milestone.date, e.innovation.id), reverse=True)
     upcoming.sort(key=lambda e: (e.milestone.date, e.innovation.id))
     return Indexes(
@@ -286,8 +294,8 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
                                  set(site.unpublished))
         out, problems = renderer.render(text, resolver)
         for p in problems:
-            report.error(source, first_line + p.line - 1, p.column, p.message,
-                         msg("link to a content file (../innovations/sipades.yaml) or a page (/inovasi/)"),
+            hint = p.hint or msg("link to a content file (../innovations/sipades.yaml) or a page (/inovasi/)")
+            report.error(source, first_line + p.line - 1, p.column, p.message, hint,
                          source_text=texts.get(source))
         return out
 

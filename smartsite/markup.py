@@ -22,6 +22,8 @@ from typing import Callable
 
 import markdown
 import nh3
+
+from .diagnostics import msg
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -36,6 +38,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "lang", "title"},
+    "div": {"role", "tabindex", "aria-label"},
     "a": {"href", "hreflang"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading"},
@@ -48,11 +51,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass(frozen=True)
-class LinkProblem:
-    href: str
+class MarkupProblem:
+    href: str  # the link concerned; empty for a problem of the whole text
     line: int  # 1-based within the Markdown text
     column: int
     message: object  # a diagnostics Message
+    hint: object = None
 
 
 class _Links(Treeprocessor):
@@ -64,12 +68,30 @@ class _Links(Treeprocessor):
         for el in root.iter():
             if el.tag in ("h1", "h2", "h3", "h4", "h5"):
                 el.tag = "h" + str(int(el.tag[1]) + 1)
+            if el.tag == "table" and el.get("data-wrapped") is None:
+                _wrap_table(el, root)
             for attr in ("href", "src"):
                 value = el.get(attr)
                 if value is not None and el.tag in ("a", "img"):
                     new = self.owner._resolve(value)
                     if new is not None:
                         el.set(attr, new)
+
+
+def _wrap_table(table: etree.Element, root: etree.Element) -> None:
+    """Put a wide table in a focusable scrolling box, so phones never scroll the page sideways."""
+    for parent in root.iter():
+        children = list(parent)
+        if table in children:
+            index = children.index(table)
+            box = etree.Element("div", {"class": "table-scroll", "role": "region", "tabindex": "0"})
+            caption = table.find("caption")
+            box.set("aria-label", "".join(caption.itertext()) if caption is not None else "Tabel")
+            parent.remove(table)
+            parent.insert(index, box)
+            table.set("data-wrapped", "1")
+            box.append(table)
+            return
 
 
 class _LinkExtension(Extension):
@@ -98,20 +120,24 @@ class MarkdownRenderer:
             self._problems.append((href, problem))
         return new
 
-    def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[LinkProblem]]:
+    def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[MarkupProblem]]:
+        problem = complexity_problem(text)
+        if problem is not None:
+            return "", [MarkupProblem("", *problem, msg("split it into shorter paragraphs or lists"))]
         self._resolver = resolver
         self._problems = []
         try:
             html = self._md.reset().convert(text)
         finally:
             self._resolver = None
-        problems = [LinkProblem(href, *_locate(text, href), message) for href, message in self._problems]
+        problems = [MarkupProblem(href, *_locate(text, href), message) for href, message in self._problems]
         return sanitize(html), problems
 
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True)
+                     link_rel="noopener noreferrer", strip_comments=True,
+                     allowed_classes={"div": {"table-scroll"}})
 
 
 def _locate(text: str, href: str) -> tuple[int, int]:
@@ -124,6 +150,34 @@ def _locate(text: str, href: str) -> tuple[int, int]:
             column = index - (text.rfind("\n", 0, index) + 1) + 1
             return line, column
     return 1, 1
+
+
+# Python-Markdown's inline patterns take time quadratic in the number of brackets
+# of a block, and its list parser quadratic in nesting. These bounds keep any
+# 2 MiB file under a few seconds while leaving ordinary writing far below them.
+MAX_BRACKETS_PER_BLOCK = 2_000
+MAX_BRACKET_WORK = 15_000_000  # sum over blocks of (brackets in the block) squared
+MAX_INDENT = 96  # columns of leading whitespace (about 24 nested lists)
+
+
+def complexity_problem(text: str):
+    """``(line, column, message)`` when the text is built to be slow to parse, else ``None``."""
+    work = 0
+    line_no = 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.strip() and not block.startswith("\n"):
+            count = block.count("[") + block.count("(")
+            work += count * count
+            if count > MAX_BRACKETS_PER_BLOCK or work > MAX_BRACKET_WORK:
+                return line_no, 1, msg("this paragraph has {count} brackets, too many to be read safely",
+                                       count=count)
+            for offset, line in enumerate(block.split("\n")):
+                indent = len(line) - len(line.lstrip(" \t"))
+                if indent > MAX_INDENT and line.strip():
+                    return line_no + offset, 1, msg("this line is indented {indent} columns, too deep to be "
+                                                    "read safely", indent=indent)
+        line_no += block.count("\n")
+    return None
 
 
 _TAG_RE = re.compile(r"<[^>]+>")

@@ -79,14 +79,14 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
         base_url += "/"
     router = Router(base_url)
     summary = compute.summarize(site)
-    idx = compute.build_indexes(site)
+    generated = compute.generated_stamp(site)
+    idx = compute.build_indexes(site, generated.date())
     outputs: list[compute.Output] = []
     for lang in LANGUAGES:
         outputs.extend(compute.route_table(site, summary, idx, lang))
     outputs.append(compute.sitemap_output(outputs))
     site_paths = {o.site_path for o in outputs}
     html = compute.render_markdown(site, content, router, site_paths, report)
-    generated = compute.generated_stamp(site)
     data = opendata.data_files(site, summary, router, generated.isoformat())
     extra = {output_file(path_of(("asset", (a,)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
