@@ -405,9 +405,11 @@ def check_collisions(outputs: list[Output], extra: dict, report: Report) -> None
     for file, source in extra.items():
         owners[file.casefold()].append(source)
     for file, sources in sorted(owners.items()):
-        if len(sources) > 1:
-            blame = next((s for s in sources if s.startswith("content/")), sources[0])
-            others = ", ".join(s for s in sources if s != blame)
-            report.error(blame, 0, 0, msg("this file would be written to /{file}, which {others} "
-                                          "also writes", file=file, others=others),
+        if len(sources) < 2:
+            continue
+        blamed = [s for s in sources if s.startswith("content/")] or sources[:1]
+        for source in blamed:
+            others = ", ".join(s for s in sources if s != source)
+            report.error(source, 0, 0, msg("this file would be written to /{file}, which {others} "
+                                           "also writes", file=file, others=others),
                          msg("give it another file name or 'slug:'"))

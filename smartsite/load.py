@@ -57,7 +57,7 @@ def classify(rel: str) -> str | None:
         return "site"
     if rel == "content/masterplan.yaml":
         return "masterplan"
-    if len(parts) == 3 and parts[1] == "innovations" and rel.endswith(".yaml"):
+    if len(parts) == 3 and parts[1] == "innovations" and rel.endswith((".yaml", ".yml")):
         return "innovation"
     if len(parts) >= 3 and parts[1] == "news" and rel.endswith(".md"):
         return "news"

@@ -164,12 +164,13 @@ def complexity_problem(text: str):
     """``(line, column, message)`` when the text is built to be slow to parse, else ``None``."""
     work = 0
     line_no = 1
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.strip() and not block.startswith("\n"):
+    for index, block in enumerate(re.split(r"(\n[ \t]*\n)", text)):
+        if index % 2 == 0 and block.strip():  # odd items are the blank-line separators
             count = block.count("[") + block.count("(")
             work += count * count
             if count > MAX_BRACKETS_PER_BLOCK or work > MAX_BRACKET_WORK:
-                return line_no, 1, msg("this paragraph has {count} brackets, too many to be read safely",
+                first = line_no + block[: len(block) - len(block.lstrip())].count("\n")
+                return first, 1, msg("this paragraph has {count} brackets, too many to be read safely",
                                        count=count)
             for offset, line in enumerate(block.split("\n")):
                 indent = len(line) - len(line.lstrip(" \t"))

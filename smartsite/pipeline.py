@@ -16,7 +16,7 @@ import jinja2
 
 from . import compute, opendata
 from .diagnostics import Report, msg
-from .load import DEFAULT_MAX_FILE_BYTES, Content, load
+from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
 from .model import Site
 from .render import Renderer
 from .urls import Router, output_file, path_of
@@ -154,19 +154,28 @@ def _globals(p: Plan, lang: str) -> dict:
 
 
 def _template_error(exc: jinja2.TemplateError, output, p: Plan, report: Report) -> None:
-    name = getattr(exc, "name", None) or output.template
+    """Report a template failure at the template's own file and line."""
+    import traceback
+
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", 0) or 0
+    if not line:  # runtime errors: Jinja maps the template's lines into the traceback
+        dirs = [str(d) for d in p.content.layout_dirs]
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(frame.filename.startswith(d) for d in dirs):
+                name, line = frame.filename, frame.lineno or 0
+                break
+    path = Path(name) if name and Path(name).is_absolute() else None
+    if path is None:
+        path = next((d / (name or output.template) for d in p.content.layout_dirs
+                     if (d / (name or output.template)).is_file()), None)
+    shown = "layouts/" + output.template
     source = None
-    for d in p.content.layout_dirs:
-        if (d / name).is_file():
-            rel = d / name
-            try:
-                shown = rel.relative_to(p.content.site_dir).as_posix()
-            except ValueError:
-                shown = "layouts/" + name
-            source = rel.read_text(encoding="utf-8")
-            break
-    else:
-        shown = "layouts/" + name
+    if path is not None and path.is_file():
+        source = path.read_text(encoding="utf-8")
+        for base in (p.content.site_dir, THEME_DIR):
+            if path.is_relative_to(base):
+                shown = path.relative_to(base).as_posix()
+                break
     report.error(shown, line, 0, msg("the template failed while making {page}: {problem}",
                                      page=output.site_path, problem=str(exc)), source_text=source)

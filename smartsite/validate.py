@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jsonschema
 
 from .diagnostics import Message, Report, msg
+from . import mojibake
 from .load import Content, SourceFile
 from .model import (Contact, Dimension, Element, Evidence, HistoryEntry, Horizon, Innovation,
                      LocalText, Masterplan, Milestone, NewsItem, Page, Site, SiteConfig, Tag)
@@ -252,6 +253,8 @@ def validate(content: Content, report: Report, now: dt.datetime | None = None,
         data = _checked(src, report, v)
         if data is not None:
             checked[src.rel] = data
+    for src in content.files:
+        _mojibake_warnings(src, report)
     if site_data is None or mp_data is None:
         return None  # the per-file checks above are all that can be done without them
     config = _site_config(site_src, site_data, report)
@@ -262,7 +265,7 @@ def validate(content: Content, report: Report, now: dt.datetime | None = None,
     innovations = [_innovation(f, checked[f.rel], masterplan, checker)
                    for f in content.of_kind("innovation") if f.rel in checked]
     innovations = [i for i in innovations if i is not None]
-    _unique_innovations(innovations, report)
+    innovations = _unique_innovations(innovations, report)
     known_all = {Path(f.rel).stem for f in content.of_kind("innovation")}
     news = [_news(f, checked[f.rel], known_all, tz, checker) for f in content.of_kind("news") if f.rel in checked]
     news = [n for n in news if n is not None]
@@ -274,6 +277,24 @@ def validate(content: Content, report: Report, now: dt.datetime | None = None,
     pages.sort(key=lambda p: (p.menu is None, p.menu or 0, p.slug))
     return Site(config, masterplan, tuple(sorted(innovations, key=lambda i: i.id)),
                 tuple(published), tuple(pages), unpublished)
+
+
+def _visible(text: str) -> str:
+    """Show invisible control characters as \\x.. so an editor can see them."""
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in text)
+
+
+def _mojibake_warnings(src: SourceFile, report: Report) -> None:
+    for f in mojibake.find(src.text):
+        if f.repaired is not None:
+            start = max(0, f.column - 20)
+            excerpt = f.repaired[start:start + 70].strip()
+            hint = msg("it probably should read: {text}", text=excerpt)
+        else:
+            hint = msg("retype the quotes and apostrophes here; the damage cannot be repaired with certainty")
+        report.warning(src.rel, f.line, f.column,
+                       msg("damaged text (a wrong encoding): {fragment}", fragment=_visible(f.damaged)),
+                       hint, source_text=src.text)
 
 
 def _checked(src: SourceFile | None, report: Report, validator) -> dict | None:
@@ -389,13 +410,16 @@ def _innovation(src: SourceFile, d: dict, mp: Masterplan, c: _Checker) -> Innova
         evidence=tuple(evidence), history=tuple(history))
 
 
-def _unique_innovations(innovations: list[Innovation], report: Report) -> None:
+def _unique_innovations(innovations: list[Innovation], report: Report) -> list[Innovation]:
+    """The innovations with the first of each id; a second file with an id is an error."""
     seen: dict[str, Innovation] = {}
     for inn in innovations:
         if inn.id in seen:
             report.error(inn.source, 0, 0, msg("the innovation id '{id}' is already used by {other}",
                                                id=inn.id, other=seen[inn.id].source))
-        seen[inn.id] = inn
+        else:
+            seen[inn.id] = inn
+    return list(seen.values())
 
 
 def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker) -> NewsItem | None:
