@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     output = (args.output or site_dir / "public").resolve()
     try:
         result = build(site_dir, output, options)
+    except KeyboardInterrupt:
+        print(gettext("interrupted; the previous site in {output} was left as it was").format(output=output),
+              file=sys.stderr)
+        return 130
     except UnsafeOutput as exc:
         print(gettext("error: refusing to write to {path}: {reason}").format(
             path=exc.path, reason=gettext(exc.reason)), file=sys.stderr)

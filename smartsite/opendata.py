@@ -42,7 +42,9 @@ FIELDS = [
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    """JSON with <, > and & escaped, so no text in it can ever be read as markup."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def innovation_rows(site: Site, router: Router) -> list[dict]:
