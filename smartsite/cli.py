@@ -35,6 +35,8 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None, help="override base_url from content/site.yaml")
     parser.add_argument("--drafts", action="store_true",
                         help="also publish drafts and items dated in the future (for previews)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="skip the search index (quicker previews; the search page then finds nothing)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     site_dir = (args.site or THEME_DIR).resolve()
     lang = _messages_lang(args, site_dir)
     gettext = i18n.gettext_for(lang)
-    options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size)
+    options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size,
+                      search=not getattr(args, "no_search", False))
     if args.command == "check":
         result = check(site_dir, options)
         print_report(result.report, lang)

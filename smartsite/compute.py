@@ -21,7 +21,7 @@ from .diagnostics import Report, msg
 from .load import Content
 from .markup import MarkdownRenderer, first_paragraph_text
 from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site
-from .urls import Router, output_file, path_of
+from .urls import Router, output_file, path_of, slugify
 
 NEWS_PER_PAGE = 10
 LATEST_NEWS = 5
@@ -120,6 +120,27 @@ class TagIndex:
 
 
 @dataclass(frozen=True)
+class Office:
+    """A responsible office (OPD), as it has a page listing its innovations."""
+
+    name: str
+    slug: str
+
+    @property
+    def route(self):
+        return ("office", (self.slug,))
+
+
+@dataclass(frozen=True)
+class StatusKey:
+    key: str
+
+    @property
+    def route(self):
+        return ("status", (self.key,))
+
+
+@dataclass(frozen=True)
 class MilestoneEntry:
     innovation: Innovation
     milestone: Any
@@ -165,7 +186,7 @@ class Indexes:
     tags: tuple[TagIndex, ...]
     recent_milestones: tuple[MilestoneEntry, ...]
     upcoming_milestones: tuple[MilestoneEntry, ...]
-    owners: tuple[str, ...]
+    offices: tuple[Office, ...]
 
 
 def build_indexes(site: Site, as_of: dt.date) -> Indexes:
@@ -205,13 +226,25 @@ def build_indexes(site: Site, as_of: dt.date) -> Indexes:
         tags=tags,
         recent_milestones=tuple(done[:RECENT_MILESTONES]),
         upcoming_milestones=tuple(upcoming[:RECENT_MILESTONES]),
-        owners=tuple(sorted({i.owner for i in site.innovations})),
+        offices=tuple(Office(name, slugify(name)) for name in sorted({i.owner for i in site.innovations})),
     )
 
 
 def news_summaries(site: Site, html: dict) -> dict:
-    """Content path -> plain-text summary: the editor's, else the first paragraph."""
-    return {n.source: n.summary or first_paragraph_text(html.get(n.source, "")) for n in site.news}
+    """(content path, language) -> plain-text summary: the editor's, else the first paragraph.
+
+    English falls back to the Indonesian summary where the item has no English text.
+    """
+    out = {}
+    for n in site.news:
+        out[(n.source, "id")] = n.summary.id if n.summary else first_paragraph_text(html.get(n.source, ""))
+        if n.summary and n.summary.en:
+            out[(n.source, "en")] = n.summary.en
+        elif n.en is not None:
+            out[(n.source, "en")] = first_paragraph_text(html.get(n.source + "#en", ""))
+        else:
+            out[(n.source, "en")] = out[(n.source, "id")]
+    return out
 
 
 def generated_stamp(site: Site) -> dt.datetime:
@@ -246,8 +279,11 @@ def content_routes(site: Site) -> dict:
 
 
 def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict, router: Router,
-                  all_sources: set, unpublished: set):
-    """A link resolver for one Markdown source (see :mod:`smartsite.markup`)."""
+                  all_sources: set, unpublished: set, lang: str = "id"):
+    """A link resolver for one Markdown source (see :mod:`smartsite.markup`).
+
+    Links to content files lead to the target's page in ``lang``, the text's language.
+    """
     import posixpath
     from urllib.parse import urlsplit
 
@@ -268,7 +304,7 @@ def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict,
         for cand in (posixpath.normpath(posixpath.join(here, path)),
                      posixpath.normpath(posixpath.join("content", path))):
             if cand in file_routes:
-                return router.href(path_of(file_routes[cand])) + suffix, None
+                return router.href(path_of(file_routes[cand], lang)) + suffix, None
             if cand.startswith("assets/") and cand[len("assets/"):] in assets:
                 return router.href(path_of(("asset", (cand[len("assets/"):],)))) + suffix, None
             if cand in unpublished:
@@ -289,9 +325,9 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
     texts = {f.rel: f.text for f in content.files}
     html: dict[str, str] = {}
 
-    def one(source: str, text: str, first_line: int) -> str:
+    def one(source: str, text: str, first_line: int, lang: str = "id") -> str:
         resolver = make_resolver(source, file_routes, site_paths, content.assets, router, all_sources,
-                                 set(site.unpublished))
+                                 set(site.unpublished), lang)
         out, problems = renderer.render(text, resolver)
         for p in problems:
             hint = p.hint or msg("link to a content file (../innovations/sipades.yaml) or a page (/inovasi/)")
@@ -299,17 +335,18 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
                          source_text=texts.get(source))
         return out
 
-    for item in site.news:
-        html[item.source] = one(item.source, item.body, item.body_line)
-    for page in site.pages:
-        html[page.source] = one(page.source, page.body, page.body_line)
+    for doc in (*site.news, *site.pages):
+        html[doc.source] = one(doc.source, doc.body, doc.body_line)
+        if doc.en is not None:
+            html[doc.source + "#en"] = one(doc.en.source, doc.en.body, doc.en.body_line, "en")
     for inn in site.innovations:
         if inn.summary is not None:
             src = next((f for f in content.files if f.rel == inn.source), None)
             line = _block_start(src, ("summary",)) if src else 1
             html[inn.source] = one(inn.source, inn.summary.id, line)
             if inn.summary.en:
-                html[inn.source + "#en"] = one(inn.source, inn.summary.en, _block_start(src, ("summary", "en")))
+                html[inn.source + "#en"] = one(inn.source, inn.summary.en, _block_start(src, ("summary", "en")),
+                                               "en")
     return html
 
 
@@ -334,6 +371,7 @@ class Output:
     template: str
     context: dict = field(hash=False, compare=False)
     sources: tuple[str, ...] = ()
+    searchable: bool = False  # has text of its own in its language: goes into the search index
 
     @property
     def site_path(self) -> str:
@@ -352,16 +390,27 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
     add(Output(("home", ()), lang, "dashboard.html", {
         "summary": summary, "latest_news": site.news[:LATEST_NEWS],
         "recent_milestones": idx.recent_milestones, "upcoming_milestones": idx.upcoming_milestones}))
+    statuses = tuple(StatusKey(s) for s in STATUSES)
     add(Output(("innovations", ()), lang, "innovations.html", {
         "horizon_groups": tuple((g, group_by(g.innovations, mp.dimensions, "dimension"))
                                 for g in group_by(inns, mp.horizons, "horizon")),
-        "summary": summary}))
+        "summary": summary, "offices": idx.offices, "status_keys": statuses}))
+    for status in statuses:
+        members = tuple(i for i in inns if i.status == status.key)
+        add(Output(status.route, lang, "filtered.html", {
+            "status": status.key, "office": None, "stats": stats(members),
+            "groups": group_by(members, mp.horizons, "horizon")}))
+    for office in idx.offices:
+        members = tuple(i for i in inns if i.owner == office.name)
+        add(Output(office.route, lang, "filtered.html", {
+            "status": None, "office": office, "stats": stats(members),
+            "groups": group_by(members, mp.horizons, "horizon")}))
     for inn in inns:
         dim = mp.dimension(inn.dimension)
         add(Output(inn.route, lang, "innovation.html", {
             "innovation": inn, "dimension": dim, "horizon": mp.horizon(inn.horizon),
             "element": dim.element(inn.element), "news": idx.news_by_innovation.get(inn.id, ())},
-            (inn.source,)))
+            (inn.source,), lang == "id" or bool(inn.name.en or (inn.summary and inn.summary.en))))
     for dim, st in summary.dimensions:
         members = tuple(i for i in inns if i.dimension == dim.id)
         add(Output(dim.route, lang, "dimension.html", {
@@ -378,13 +427,14 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
         add(Output(item.route, lang, "news_item.html", {
             "item": item,
             "innovations": tuple(idx.innovations_by_id[i] for i in item.innovations
-                                 if i in idx.innovations_by_id)}, (item.source,)))
+                                 if i in idx.innovations_by_id)}, (item.source,), item.has(lang)))
     add(Output(("tags", ()), lang, "tags.html", {"tags": idx.tags}))
     for tag in idx.tags:
         add(Output(tag.route, lang, "tag.html", {"tag": tag}))
     for page in site.pages:
-        add(Output(page.route, lang, "page.html", {"page": page}, (page.source,)))
+        add(Output(page.route, lang, "page.html", {"page": page}, (page.source,), page.has(lang)))
     add(Output(("data", ()), lang, "data.html", {"summary": summary}))
+    add(Output(("search", ()), lang, "search.html", {"tags": idx.tags}))
     add(Output(("feed", ()), lang, "atom.xml", {"items": site.news[:20]}))
     if lang == "id":
         add(Output(("not_found", ()), lang, "404.html", {}))
@@ -393,6 +443,7 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
 
 
 def sitemap_output(outputs: list[Output]) -> Output:
+    """The sitemap lists every HTML page of every language."""
     pages = tuple(o for o in outputs if o.file.endswith(".html") and o.route[0] != "not_found")
     return Output(("sitemap", ()), "id", "sitemap.xml", {"pages": pages})
 

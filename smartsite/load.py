@@ -50,6 +50,9 @@ class Content:
         return found[0] if found else None
 
 
+TRANSLATION_SUFFIX = ".en.md"  # rakoor.en.md is the English text of rakoor.md
+
+
 def classify(rel: str) -> str | None:
     """The kind of a content file from its place in content/, or None."""
     parts = rel.split("/")
@@ -59,6 +62,8 @@ def classify(rel: str) -> str | None:
         return "masterplan"
     if len(parts) == 3 and parts[1] == "innovations" and rel.endswith((".yaml", ".yml")):
         return "innovation"
+    if len(parts) >= 3 and parts[1] in ("news", "pages") and rel.endswith(TRANSLATION_SUFFIX):
+        return "translation"
     if len(parts) >= 3 and parts[1] == "news" and rel.endswith(".md"):
         return "news"
     if len(parts) >= 3 and parts[1] == "pages" and rel.endswith(".md"):
@@ -168,7 +173,7 @@ def read_source(site_dir: Path, rel: str, kind: str, report: Report,
     if not text.strip():
         report.error(rel, 0, 0, msg("the file is empty"))
         return None
-    if kind in ("news", "page"):
+    if kind in ("news", "page", "translation"):
         return _read_markdown(rel, kind, text, report)
     doc = parse_yaml(text, rel, report)
     if doc is None:

@@ -15,6 +15,20 @@ STATUSES = ("planned", "in-progress", "done", "stalled", "cancelled")
 HORIZONS = ("short", "medium", "long")
 
 
+def N_(msgid: str) -> str:
+    """Mark a string for the catalogs; it is translated where it is shown."""
+    return msgid
+
+
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "in-progress": N_("In progress"),
+    "done": N_("Done"),
+    "stalled": N_("Stalled"),
+    "cancelled": N_("Cancelled"),
+}
+
+
 @dataclass(frozen=True)
 class LocalText:
     """Text in Bahasa Indonesia with an optional English translation."""
@@ -161,12 +175,21 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The English text of a news item or page, from ``<name>.en.md`` beside it."""
+
+    source: str
+    body: str  # Markdown
+    body_line: int
+
+
+@dataclass(frozen=True)
 class NewsItem:
     source: str
     slug: str
-    title: str
+    title: LocalText
     date: dt.datetime  # aware, in the site time zone
-    body: str  # Markdown
+    body: str  # Markdown, Indonesian
     body_line: int
     place: str | None = None
     reporter: str | None = None
@@ -174,13 +197,18 @@ class NewsItem:
     uploader: str | None = None
     source_name: str | None = None
     source_url: str | None = None
-    summary: str | None = None
+    summary: LocalText | None = None
     image: str | None = None
-    image_alt: str | None = None
+    image_alt: LocalText | None = None
     tags: tuple[Tag, ...] = ()
     innovations: tuple[str, ...] = ()
     draft: bool = False
     has_time: bool = False  # whether the editor gave a time of day
+    en: Translation | None = None
+
+    def has(self, lang: str) -> bool:
+        """Whether the item has its own text in ``lang``."""
+        return lang == "id" or (lang == "en" and self.en is not None)
 
     @property
     def route(self):
@@ -191,10 +219,14 @@ class NewsItem:
 class Page:
     source: str
     slug: str
-    title: str
+    title: LocalText
     body: str
     body_line: int
     menu: int | None = None
+    en: Translation | None = None
+
+    def has(self, lang: str) -> bool:
+        return lang == "id" or (lang == "en" and self.en is not None)
 
     @property
     def route(self):

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
-from . import compute, opendata
+from . import compute, opendata, search, social
 from .diagnostics import Report, msg
 from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
 from .model import Site
@@ -23,7 +24,8 @@ from .urls import Router, output_file, path_of
 from .validate import validate
 from .write import Staging, check_output_dir
 
-LANGUAGES = ("id",)
+LANGUAGES = ("id", "en")
+CACHE_DIR = ".smartsite-cache"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Options:
     drafts: bool = False  # publish drafts and future-dated items (previews)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     now: dt.datetime | None = None  # the clock, for tests of scheduled items
+    cache: bool = True  # keep drawn images and rendered Markdown in SITE/.smartsite-cache/
+    search: bool = True  # build the Pagefind search index
 
 
 @dataclass
@@ -60,6 +64,9 @@ class Plan:
     assets: dict  # asset path -> source Path
     generated: dt.datetime
     content: Content
+    shares: dict  # route -> social.ShareImage
+    default_share: "social.ShareImage"
+    generated_files: dict  # output path -> bytes made by the build (share images)
 
 
 def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
@@ -90,12 +97,15 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     data = opendata.data_files(site, summary, router, generated.isoformat())
     extra = {output_file(path_of(("asset", (a,)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
+    cache_dir = site_dir / CACHE_DIR if options.cache else None
+    shares, share_files, default_share = social.share_images(site, cache_dir)
+    extra.update({rel: "(share image)" for rel in share_files})
     compute.check_collisions(outputs, extra, report)
     result.timings["compute"] = time.perf_counter() - t
     if report.has_errors:
         return None
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
-                content.assets, generated, content)
+                content.assets, generated, content, shares, default_share, share_files)
 
 
 def check(site_dir: Path, options: Options = Options()) -> Result:
@@ -108,12 +118,13 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
     result = Result(Report())
     site_dir = Path(site_dir).resolve()
     output = Path(output).resolve()
+    check_output_dir(output, site_dir)  # before anything is written, the cache included
     p = plan(site_dir, options, result)
     if p is None:
         return result
-    check_output_dir(output, site_dir)
     t = time.perf_counter()
-    renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang, _globals(p, lang), p.assets)
+    renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang,
+                                {**_globals(p, lang), "search_enabled": options.search}, p.assets)
                  for lang in LANGUAGES}
     failed: set[str] = set()
     with Staging(output) as stage:
@@ -129,10 +140,20 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
             result.pages += 1
         for name, text in p.data.items():
             stage.write(f"data/{name}", text)
+        for rel, data in p.generated_files.items():
+            stage.write(rel, data)
         for rel, source in p.assets.items():
             stage.copy(output_file(path_of(("asset", (rel,)))), source)
-        result.files = len(stage.files)
         result.timings["render+write"] = time.perf_counter() - t
+        if options.search and not result.report.has_errors:
+            t = time.perf_counter()
+            try:
+                search.build_index(stage.root)
+            except search.SearchIndexError as exc:
+                result.report.error("pagefind", 0, 0, msg("the search index could not be built: {problem}",
+                                                          problem=str(exc)))
+            result.timings["search"] = time.perf_counter() - t
+        result.files = len(stage.files)
         if result.report.has_errors:
             stage.discard()
             return result
@@ -140,17 +161,46 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
     return result
 
 
+@dataclass(frozen=True)
+class ShareTag:
+    """What the Open Graph tags of one page say about its image."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
 def _globals(p: Plan, lang: str) -> dict:
     menu = tuple(page for page in p.site.pages if page.menu is not None)
+
+    def share_image_for(route) -> ShareTag:
+        image = p.shares.get(route, p.default_share)
+        return ShareTag(p.router.absolute(path_of(("asset", (image.path,)))), image.width, image.height,
+                        image.alt)
+
     return {
+        "languages": LANGUAGES,
+        "share_image_for": share_image_for,
+        "organisation_jsonld": social.organisation(p.site, p.router),
         "site": p.site,
         "config": p.site.config,
         "masterplan": p.site.masterplan,
         "menu_pages": menu,
         "generated": p.generated,
-        "body_html": lambda obj, suffix="": p.html.get(obj.source + suffix, ""),
-        "summary_text": lambda item: p.summaries.get(item.source, ""),
+        "body_html": lambda obj: _body_html(p.html, obj, lang),
+        "summary_text": lambda item: p.summaries.get((item.source, lang), ""),
     }
+
+
+def _body_html(html: dict, obj, lang: str) -> Markup:
+    """The object's Markdown as HTML in ``lang``; Indonesian marked lang="id" where untranslated."""
+    if lang != "id" and obj.source + "#" + lang in html:
+        return Markup(html[obj.source + "#" + lang])
+    text = Markup(html.get(obj.source, ""))
+    if lang != "id" and text:
+        return Markup('<div lang="id">') + text + Markup("</div>")
+    return text
 
 
 def _template_error(exc: jinja2.TemplateError, output, p: Plan, report: Report) -> None:

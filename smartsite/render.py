@@ -19,21 +19,9 @@ from markupsafe import Markup, escape
 
 from . import i18n
 from .compute import Output
-from .model import STATUSES, LocalText
+from .model import STATUS_LABELS, STATUSES, LocalText
 from .urls import Router, path_of
 
-def N_(msgid: str) -> str:
-    """Mark a string for the catalogs; it is translated where it is shown."""
-    return msgid
-
-
-STATUS_LABELS = {
-    "planned": N_("Planned"),
-    "in-progress": N_("In progress"),
-    "done": N_("Done"),
-    "stalled": N_("Stalled"),
-    "cancelled": N_("Cancelled"),
-}
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -58,7 +46,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
+            extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -68,6 +56,8 @@ class Renderer:
         env.filters.update(
             url=lambda target, *args: router.url(_route(target, args), lang),
             abs_url=lambda target, *args: router.absolute_url(_route(target, args), lang),
+            url_in=lambda target, other: router.url(_route(target, ()), other),
+            abs_url_in=lambda target, other: router.absolute_url(_route(target, ()), other),
             asset=self.asset_url,
             tr=self.localize,
             plain=lambda text: text.get(lang) if isinstance(text, LocalText) else ("" if text is None else text),
@@ -103,5 +93,5 @@ class Renderer:
 
     def render(self, output: Output, **extra: Any) -> str:
         template = self.env.get_template(output.template)
-        return template.render(output.context, page_route=output.route,
+        return template.render(output.context, page_route=output.route, searchable=output.searchable,
                                page_path=path_of(output.route, output.lang), **extra)

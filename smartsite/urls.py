@@ -24,12 +24,12 @@ _WORDS = {
     "id": {
         "innovations": "inovasi", "dimension": "dimensi", "horizon": "jangka", "news": "berita",
         "page": "halaman", "tag": "topik", "data": "data", "search": "cari",
-        "short": "pendek", "medium": "menengah", "long": "panjang",
+        "short": "pendek", "medium": "menengah", "long": "panjang", "status": "status", "office": "opd",
     },
     "en": {
         "innovations": "innovations", "dimension": "dimensions", "horizon": "term", "news": "news",
         "page": "page", "tag": "topics", "data": "data", "search": "search",
-        "short": "short", "medium": "medium", "long": "long",
+        "short": "short", "medium": "medium", "long": "long", "status": "status", "office": "office",
     },
 }
 
@@ -55,6 +55,12 @@ def path_of(route: Route, lang: str = "id") -> str:
         return f"{prefix}{w['innovations']}/"
     if kind == "innovation":
         return f"{prefix}{w['innovations']}/{_safe(args[0])}/"
+    if kind == "status":
+        return f"{prefix}{w['innovations']}/{w['status']}/{_safe(args[0])}/"
+    if kind == "office":
+        return f"{prefix}{w['innovations']}/{w['office']}/{_safe(args[0])}/"
+    if kind == "search":
+        return f"{prefix}{w['search']}/"
     if kind == "dimension":
         return f"{prefix}{w['dimension']}/{_safe(args[0])}/"
     if kind == "horizon":
@@ -83,6 +89,8 @@ def path_of(route: Route, lang: str = "id") -> str:
         return "/404.html"
     if kind == "data_file":
         return f"/data/{_safe_file(args[0])}"
+    if kind == "search_bundle":  # the folder itself, or a file in it
+        return "/pagefind/" + (_safe_file(args[0]) if args[0] else "")
     if kind == "asset":
         return "/" + _safe_file(args[0])
     raise ValueError(f"unknown route kind {kind!r}")

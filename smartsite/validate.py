@@ -25,7 +25,7 @@ from .diagnostics import Message, Report, msg
 from . import mojibake
 from .load import Content, SourceFile
 from .model import (Contact, Dimension, Element, Evidence, HistoryEntry, Horizon, Innovation,
-                     LocalText, Masterplan, Milestone, NewsItem, Page, Site, SiteConfig, Tag)
+                     LocalText, Masterplan, Milestone, NewsItem, Page, Site, SiteConfig, Tag, Translation)
 from .urls import SLUG_RE, slugify
 from .yaml_source import YamlDocument
 
@@ -267,9 +267,12 @@ def validate(content: Content, report: Report, now: dt.datetime | None = None,
     innovations = [i for i in innovations if i is not None]
     innovations = _unique_innovations(innovations, report)
     known_all = {Path(f.rel).stem for f in content.of_kind("innovation")}
-    news = [_news(f, checked[f.rel], known_all, tz, checker) for f in content.of_kind("news") if f.rel in checked]
+    english = _translations(content, checked, report)
+    news = [_news(f, checked[f.rel], known_all, tz, checker, english.get(f.rel))
+            for f in content.of_kind("news") if f.rel in checked]
     news = [n for n in news if n is not None]
-    pages = [_page(f, checked[f.rel], checker) for f in content.of_kind("page") if f.rel in checked]
+    pages = [_page(f, checked[f.rel], checker, english.get(f.rel))
+             for f in content.of_kind("page") if f.rel in checked]
     pages = [p for p in pages if p is not None]
     published = [n for n in news if include_drafts or (not n.draft and n.date <= now)]
     published.sort(key=lambda n: (n.date, n.slug), reverse=True)
@@ -370,6 +373,8 @@ def _innovation(src: SourceFile, d: dict, mp: Masterplan, c: _Checker) -> Innova
         c.error(src, ("element",), msg("the dimension '{dimension}' has no element '{value}'",
                                        dimension=dimension.id, value=element),
                 msg("the elements of this dimension are: {values}", values=", ".join(names) or "-"))
+    if not slugify(d["owner"]):
+        c.error(src, ("owner",), msg("write the office's name or abbreviation with letters, e.g. DKISP"))
     if d.get("start_year") and d.get("target_year") and d["target_year"] < d["start_year"]:
         c.error(src, ("target_year",), msg("target_year is before start_year"))
     milestones = []
@@ -422,7 +427,30 @@ def _unique_innovations(innovations: list[Innovation], report: Report) -> list[I
     return list(seen.values())
 
 
-def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker) -> NewsItem | None:
+def _translations(content: Content, checked: dict, report: Report) -> dict:
+    """Original file -> (front matter, Translation) of its ``.en.md`` beside it."""
+    from .load import TRANSLATION_SUFFIX
+
+    originals = {f.rel for f in content.files if f.kind in ("news", "page")}
+    found = {}
+    for src in content.of_kind("translation"):
+        original = src.rel[: -len(TRANSLATION_SUFFIX)] + ".md"
+        if original not in originals:
+            report.error(src.rel, 0, 0, msg("this translation has no original: {original} does not exist",
+                                            original=original),
+                         msg("name the translation after the original, e.g. rakoor.en.md beside rakoor.md"))
+        elif src.rel in checked:
+            found[original] = (checked[src.rel], Translation(src.rel, src.body, src.body_line))
+    return found
+
+
+def _both(indonesian: str | None, english: str | None) -> LocalText | None:
+    return LocalText(indonesian, english) if indonesian else None
+
+
+def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker,
+          english: tuple | None = None) -> NewsItem | None:
+    en, translation = english or ({}, None)
     raw_date = d["date"]
     try:
         if " " in raw_date:
@@ -460,19 +488,23 @@ def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker) 
         if s:
             tags.append(Tag(s, t))
     return NewsItem(
-        source=src.rel, slug=slug, title=d["title"], date=when, body=src.body, body_line=src.body_line,
-        place=d.get("place"), reporter=d.get("reporter"), editor=d.get("editor"), uploader=d.get("uploader"),
-        source_name=d.get("source"), source_url=d.get("source_url"), summary=d.get("summary"),
-        image=_asset_name(d["image"]) if "image" in d else None, image_alt=d.get("image_alt"),
+        source=src.rel, slug=slug, title=LocalText(d["title"], en.get("title")), date=when, body=src.body,
+        body_line=src.body_line, place=d.get("place"), reporter=d.get("reporter"), editor=d.get("editor"),
+        uploader=d.get("uploader"), source_name=d.get("source"), source_url=d.get("source_url"),
+        summary=_both(d.get("summary"), en.get("summary")),
+        image=_asset_name(d["image"]) if "image" in d else None,
+        image_alt=_both(d.get("image_alt"), en.get("image_alt")),
         tags=tuple(dict.fromkeys(tags)), innovations=tuple(d.get("innovations", [])),
-        draft=bool(d.get("draft", False)), has_time=" " in raw_date)
+        draft=bool(d.get("draft", False)), has_time=" " in raw_date, en=translation)
 
 
-def _page(src: SourceFile, d: dict, c: _Checker) -> Page | None:
+def _page(src: SourceFile, d: dict, c: _Checker, english: tuple | None = None) -> Page | None:
+    en, translation = english or ({}, None)
     slug = d.get("slug") or Path(src.rel).stem
     if not SLUG_RE.match(slug):
         c.report.error(src.rel, 0, 0, msg("the file name '{name}' cannot be part of a web address",
                                           name=Path(src.rel).name),
                        msg("rename the file to '{slug}.md', or set 'slug:'", slug=slugify(slug) or "halaman"))
         return None
-    return Page(src.rel, slug, d["title"], src.body, src.body_line, d.get("menu"))
+    return Page(src.rel, slug, LocalText(d["title"], en.get("title")), src.body, src.body_line, d.get("menu"),
+                translation)

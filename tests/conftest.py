@@ -120,8 +120,9 @@ def make_site(tmp_path):
 
 @pytest.fixture
 def build():
-    def do(site_dir: Path, *extra: str, output: Path | None = None) -> Run:
+    def do(site_dir: Path, *extra: str, output: Path | None = None, search: bool = False) -> Run:
+        """Build a fixture site; the search index only when the test is about search."""
         out = output or site_dir / "public"
-        return run_cli("build", "--site", site_dir, "--output", out, *extra)
+        return run_cli("build", "--site", site_dir, "--output", out, *extra, *(() if search else ("--no-search",)))
 
     return do

@@ -210,7 +210,7 @@ def test_a_failed_build_leaves_the_previous_output_and_no_staging(make_site, bui
     assert r.code == 1
     after = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in site.iterdir() if p.name.startswith(".smartsite")] == []
+    assert [p.name for p in site.iterdir() if p.name.startswith((".smartsite-staging", ".smartsite-retired"))] == []
 
 
 def test_a_deleted_source_is_gone_after_the_next_build(make_site, build):

@@ -1,0 +1,117 @@
+"""Link previews: the share image of every page and the site's structured data.
+
+WhatsApp, Facebook and search engines show a page through its Open Graph
+tags and JSON-LD. Each innovation gets its own share image (name, dimension,
+status and progress, drawn with Pillow by :mod:`smartsite.images`), a news
+item with a picture uses that picture, and every other page uses the site's
+default image. Images are cached by their inputs, so a rebuild draws only
+what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import i18n
+from .images import share_image
+from .model import STATUS_LABELS, Site
+from .urls import Router, path_of
+
+SHARE_DIR = "bagikan"
+SHARE_VERSION = "1"
+SHARE_SIZE = (1200, 630)
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    path: str  # output path relative to the site root
+    alt: str
+    width: int = SHARE_SIZE[0]
+    height: int = SHARE_SIZE[1]
+
+
+def _extension(data: bytes) -> str:
+    return "png" if data.startswith(b"\x89PNG") else "jpg"
+
+
+def _cached_draw(cache_dir: Path | None, key_parts: tuple, draw) -> bytes:
+    """Draw once per distinct input; the cache is keyed by every input and the version."""
+    key = hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
+    if cache_dir is not None:
+        cached = cache_dir / "share" / key
+        if cached.is_file():
+            data = cached.read_bytes()
+            if data.startswith((b"\x89PNG", b"\xff\xd8")) and data.endswith((b"IEND\xaeB`\x82", b"\xff\xd9")):
+                return data
+    data = draw()
+    if cache_dir is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+    return data
+
+
+def share_images(site: Site, cache_dir: Path | None) -> tuple[dict, dict, ShareImage]:
+    """(route -> ShareImage, output path -> bytes, the default ShareImage)."""
+    gettext = i18n.gettext_for("id")
+    files: dict[str, bytes] = {}
+    by_route: dict = {}
+    title = site.config.title.id
+    default_lines = [site.config.organisation.id]
+    data = _cached_draw(cache_dir, ("site", title, default_lines),
+                        lambda: share_image(title, default_lines, "", None, title))
+    default = ShareImage(f"{SHARE_DIR}/portal.{_extension(data)}", title)
+    files[default.path] = data
+    for inn in site.innovations:
+        dimension = site.masterplan.dimension(inn.dimension).name.id
+        lines = [dimension, inn.owner]
+        status = gettext(STATUS_LABELS[inn.status])
+        data = _cached_draw(cache_dir, ("innovation", inn.name.id, lines, status, inn.progress, title),
+                            lambda: share_image(inn.name.id, lines, status, inn.progress, title))
+        image = ShareImage(f"{SHARE_DIR}/{inn.id}.{_extension(data)}",
+                           f"{inn.name.id}: {status}, {inn.progress}%")
+        files[image.path] = data
+        by_route[inn.route] = image
+    return by_route, files, default
+
+
+def organisation(site: Site, router: Router) -> dict:
+    """schema.org GovernmentOrganization for the office that publishes the portal."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization",
+        "name": site.config.organisation.id,
+        "url": router.absolute_url(("home", ())),
+    }
+    contact = site.config.contact
+    if contact.email:
+        data["email"] = contact.email
+    if contact.phone:
+        data["telephone"] = contact.phone
+    if contact.address:
+        data["address"] = contact.address
+    return data
+
+
+def news_article(item, router: Router, lang: str, site: Site, image_url: str) -> dict:
+    """schema.org NewsArticle for one news item."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": item.title.get(lang),
+        "datePublished": item.date.isoformat(),
+        "inLanguage": lang if item.has(lang) else "id",
+        "mainEntityOfPage": router.absolute(path_of(item.route, lang)),
+        "image": [image_url],
+        "publisher": {"@type": "GovernmentOrganization", "name": site.config.organisation.id},
+    }
+    if item.reporter:
+        data["author"] = {"@type": "Person", "name": item.reporter}
+    if item.place:
+        data["contentLocation"] = {"@type": "Place", "name": item.place}
+    return data
