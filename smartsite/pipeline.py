@@ -8,6 +8,7 @@ including the link checks, and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import compute, opendata, search, social
+from . import compute, images, opendata, search, social
 from .diagnostics import Report, msg
 from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
 from .model import Site
@@ -67,6 +68,8 @@ class Plan:
     shares: dict  # route -> social.ShareImage
     default_share: "social.ShareImage"
     generated_files: dict  # output path -> bytes made by the build (share images)
+    pictures: dict  # asset path -> images.ProcessedImage (news images)
+    picture_files: dict  # output path -> file in the cache
 
 
 def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
@@ -100,12 +103,39 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     cache_dir = site_dir / CACHE_DIR if options.cache else None
     shares, share_files, default_share = social.share_images(site, cache_dir)
     extra.update({rel: "(share image)" for rel in share_files})
+    pictures, picture_files = _process_images(site, content, cache_dir, report)
+    for item in site.news:
+        if item.image in pictures:
+            fallback = pictures[item.image].fallback
+            shares[item.route] = social.ShareImage(fallback.path, item.image_alt.id, fallback.width,
+                                                   fallback.height)
+    extra.update({rel: "(image)" for rel in picture_files})
     compute.check_collisions(outputs, extra, report)
     result.timings["compute"] = time.perf_counter() - t
     if report.has_errors:
         return None
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
-                content.assets, generated, content, shares, default_share, share_files)
+                content.assets, generated, content, shares, default_share, share_files, pictures, picture_files)
+
+
+def _process_images(site: Site, content: Content, cache_dir: Path | None, report: Report) -> tuple[dict, dict]:
+    """Responsive variants of every news image; an unreadable image is the editor's error."""
+    pictures: dict = {}
+    files: dict = {}
+    image_cache = (cache_dir or Path(tempfile.mkdtemp(prefix="smartsite-images-"))) / "images"
+    for item in site.news:
+        if not item.image or item.image in pictures:
+            continue
+        try:
+            picture, made = images.process_image(item.image, content.assets[item.image], image_cache)
+        except images.ImageError as exc:
+            src = next(f for f in content.files if f.rel == item.source)
+            pos = src.doc.where(("image",))
+            report.error(item.source, pos.line, pos.column, exc.reason, source_text=src.text)
+            continue
+        pictures[item.image] = picture
+        files.update(made)
+    return pictures, files
 
 
 def check(site_dir: Path, options: Options = Options()) -> Result:
@@ -142,6 +172,8 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
             stage.write(f"data/{name}", text)
         for rel, data in p.generated_files.items():
             stage.write(rel, data)
+        for rel, source in p.picture_files.items():
+            stage.copy(rel, source)
         for rel, source in p.assets.items():
             stage.copy(output_file(path_of(("asset", (rel,)))), source)
         result.timings["render+write"] = time.perf_counter() - t
@@ -183,6 +215,9 @@ def _globals(p: Plan, lang: str) -> dict:
         "languages": LANGUAGES,
         "share_image_for": share_image_for,
         "organisation_jsonld": social.organisation(p.site, p.router),
+        "picture": lambda item: p.pictures.get(item.image),
+        "news_jsonld": lambda item: social.news_article(item, p.router, lang, p.site,
+                                                        share_image_for(item.route).url),
         "site": p.site,
         "config": p.site.config,
         "masterplan": p.site.masterplan,

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import i18n
+from . import charts, i18n, images
 from .compute import Output
 from .model import STATUS_LABELS, STATUSES, LocalText
 from .urls import Router, path_of
@@ -59,6 +59,7 @@ class Renderer:
             url_in=lambda target, other: router.url(_route(target, ()), other),
             abs_url_in=lambda target, other: router.absolute_url(_route(target, ()), other),
             asset=self.asset_url,
+            asset_file=lambda rel: router.url(("asset", (rel,))),  # a file the build itself made
             tr=self.localize,
             plain=lambda text: text.get(lang) if isinstance(text, LocalText) else ("" if text is None else text),
             long_date=lambda d: i18n.long_date(d, lang),
@@ -69,6 +70,11 @@ class Renderer:
             percent=lambda v: i18n.percent(v, lang),
             number=lambda v, digits=0: i18n.number(v, lang, digits),
             status_label=lambda s: gettext(STATUS_LABELS[s]),
+            srcset=lambda picture: images.srcset(picture, lambda rel: router.url(("asset", (rel,)))),
+        )
+        env.globals.update(
+            chart_terms=self.chart_terms, chart_dimensions=self.chart_dimensions,
+            chart_statuses=self.chart_statuses, chart_history=self.chart_history,
         )
         env.globals.update(globals_)
         env.globals.update(lang=lang, statuses=STATUSES, language_names=LANGUAGE_NAMES)
@@ -79,6 +85,38 @@ class Renderer:
         if path not in self.assets:
             raise jinja2.TemplateRuntimeError(f"the asset file assets/{path} does not exist")
         return self.router.url(("asset", (path,)))
+
+    # Charts: the data comes from compute; here it is only labelled and formatted.
+
+    def _pct(self, value: float) -> str:
+        return i18n.percent(value, self.lang)
+
+    def chart_terms(self, summary) -> Markup:
+        gettext = i18n.gettext_for(self.lang)
+        rows = [(h.name.get(self.lang), st.average_progress) for h, st in summary.horizons]
+        return charts.progress_bars("grafik-jangka", gettext("Average progress per term"),
+                                    gettext("Average progress of the innovations that are not cancelled."),
+                                    rows, self._pct, gettext("no data"))
+
+    def chart_dimensions(self, summary) -> Markup:
+        gettext = i18n.gettext_for(self.lang)
+        rows = [(d.name.get(self.lang), st.average_progress) for d, st in summary.dimensions]
+        return charts.progress_bars("grafik-dimensi", gettext("Average progress per dimension"),
+                                    gettext("Average progress of the innovations that are not cancelled."),
+                                    rows, self._pct, gettext("no data"))
+
+    def chart_statuses(self, stats, chart_id: str = "grafik-status") -> Markup:
+        gettext = i18n.gettext_for(self.lang)
+        segments = [(s, gettext(STATUS_LABELS[s]), n) for s, n in stats.by_status]
+        return charts.status_distribution(chart_id, gettext("Innovations by status"),
+                                          gettext("Number of innovations with each status."), segments)
+
+    def chart_history(self, innovation) -> Markup:
+        gettext = i18n.gettext_for(self.lang)
+        points = [(h.date, h.progress) for h in innovation.history]
+        return charts.progress_history("grafik-riwayat", gettext("Progress over time"),
+                                       gettext("Progress recorded at each review."), points,
+                                       lambda d: i18n.short_date(d, self.lang), self._pct)
 
     def localize(self, text: LocalText | str | None) -> Markup:
         """The text in the page's language; a missing translation is marked lang="id"."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import json
 import xml.etree.ElementTree as ET
 
@@ -220,3 +221,48 @@ def test_a_deleted_source_is_gone_after_the_next_build(make_site, build):
     assert build(site).code == 0
     assert (site / "public/berita/2024/a/index.html").is_file()
     assert not (site / "public/berita/2024/b").exists()
+
+
+def _photo(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 160)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_news_images_get_responsive_webp_variants_and_become_the_link_preview(make_site, build):
+    site = make_site({
+        "assets/foto/rakoor.jpg": _photo(2000, 1000),
+        "content/news/2023/rakoor.md": news("Rakoor", "2023-05-25", image="foto/rakoor.jpg",
+                                            image_alt="Peserta rapat di Aula Barakat"),
+    })
+    r = build(site)
+    assert r.code == 0, r.err
+    page = (site / "public/berita/2023/rakoor/index.html").read_text()
+    srcset = re.search(r'<source type="image/webp" srcset="([^"]+)"', page).group(1)
+    widths = [int(w) for w in re.findall(r" (\d+)w", srcset)]
+    assert widths == [480, 800, 1200]
+    for url in re.findall(r"(/img/\S+\.webp)", srcset):
+        assert (site / "public" / url.lstrip("/")).is_file()
+    img = re.search(r'<img src="([^"]+)" width="1200" height="600" alt="Peserta rapat di Aula Barakat" '
+                    r'loading="lazy"', page)
+    assert img and (site / "public" / img.group(1).lstrip("/")).is_file()
+    og = re.search(r'<meta property="og:image" content="https://example.org(/img/[^"]+)">', page)
+    assert og and og.group(1) == img.group(1)
+
+
+def test_innovations_get_a_share_image_under_300_kb(make_site, build):
+    site = make_site({"content/innovations/sipades.yaml": innovation(name="SIPADES", progress=62)})
+    assert build(site).code == 0
+    page = (site / "public/inovasi/sipades/index.html").read_text()
+    url = re.search(r'<meta property="og:image" content="https://example.org/([^"]+)">', page).group(1)
+    data = (site / "public" / url).read_bytes()
+    from PIL import Image
+    import io
+
+    assert Image.open(io.BytesIO(data)).size == (1200, 630)
+    assert len(data) < 300 * 1024
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
