@@ -65,16 +65,21 @@ class Diagnostic:
             if self.column:
                 where += f":{self.column}"
         label = gettext("error") if self.is_error else gettext("warning")
-        lines = [f"{where}: {label}: {self.message.render(gettext)}"]
+        lines = [f"{where}: {label}: {_printable(self.message.render(gettext))}"]
         if self.source_line is not None and self.line:
-            src = self.source_line.rstrip("\r\n").expandtabs(1)
+            src = _printable(self.source_line.rstrip("\r\n").expandtabs(1))
             lines.append(f"    {src}")
             if self.column:
                 lines.append("    " + " " * (self.column - 1) + "^")
         if self.hint is not None:
             label = gettext("hint")
-            lines.append(f"    {label}: {self.hint.render(gettext)}")
+            lines.append(f"    {label}: {_printable(self.hint.render(gettext))}")
         return "\n".join(lines)
+
+
+def _printable(line: str) -> str:
+    """The line with control characters shown as \ufffd, one for one, so the caret stays aligned."""
+    return "".join("\ufffd" if ord(c) < 32 or 0x7F <= ord(c) < 0xA0 else c for c in line)
 
 
 @dataclass
@@ -96,7 +101,7 @@ class Report:
     ) -> None:
         source_line = None
         if source_text is not None and line > 0:
-            text_lines = source_text.splitlines()
+            text_lines = source_text.split("\n")  # not splitlines(): \x1c..\x1e and \x85 are not lines
             if line <= len(text_lines):
                 source_line = text_lines[line - 1]
         self.items.append(

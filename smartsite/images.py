@@ -43,7 +43,7 @@ from typing import Callable, Sequence
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from .diagnostics import Message
+from .diagnostics import Message, msg
 
 # ---------------------------------------------------------------------------
 # Share images
@@ -97,31 +97,35 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     # A thin stripe in the highlight colour marks the card as the portal's.
     draw.rectangle((0, 0, width, 10), fill=highlight)
 
-    y = _PAD_TOP
-    font = _font(_SITE_SIZE)
-    site_line = wrap_text(draw, clean_text(site_title, font), font, text_width, 1)
-    if site_line:
-        draw.text((_PAD_X, y), site_line[0], font=font, fill=soft, anchor="la")
-    y += _line_height(_SITE_SIZE) + 22
-
+    site_font = _font(_SITE_SIZE)
+    site_line = wrap_text(draw, clean_text(site_title, site_font), site_font, text_width, 1)
     # The title: the largest size at which it fits in three lines.
     for size in _TITLE_SIZES:
-        font = _font(size)
-        text = clean_text(title, font)
-        if len(wrap_text(draw, text, font, text_width, 1000)) <= _TITLE_LINES:
+        title_font = _font(size)
+        text = clean_text(title, title_font)
+        if len(wrap_text(draw, text, title_font, text_width, 1000)) <= _TITLE_LINES:
             break
-    wrapped = wrap_text(draw, text, font, text_width, _TITLE_LINES)
+    wrapped = wrap_text(draw, text, title_font, text_width, _TITLE_LINES)
+    lines_font = _font(_LINES_SIZE)
+    context = _SEPARATOR.join(t for t in (clean_text(s, lines_font) for s in lines) if t)
+    context_lines = wrap_text(draw, context, lines_font, text_width, _LINES_MAX)
+
+    site_h = _line_height(_SITE_SIZE) + 22
+    block_h = site_h + len(wrapped) * _line_height(size) + 18 + len(context_lines) * _line_height(_LINES_SIZE)
+    has_bottom_row = bool(status_label.strip()) or progress is not None
+    y = _PAD_TOP if has_bottom_row else max(_PAD_TOP, (height - block_h) // 2)
+
+    if site_line:
+        draw.text((_PAD_X, y), site_line[0], font=site_font, fill=soft, anchor="la")
+    y += site_h
     stroke = max(1, size // 48)  # the bundled font has no bold; a stroke in the same colour thickens it
     for line in wrapped:
-        draw.text((_PAD_X, y), line, font=font, fill=fg_rgb, anchor="la",
+        draw.text((_PAD_X, y), line, font=title_font, fill=fg_rgb, anchor="la",
                   stroke_width=stroke, stroke_fill=fg_rgb)
         y += _line_height(size)
     y += 18
-
-    font = _font(_LINES_SIZE)
-    context = _SEPARATOR.join(t for t in (clean_text(s, font) for s in lines) if t)
-    for line in wrap_text(draw, context, font, text_width, _LINES_MAX):
-        draw.text((_PAD_X, y), line, font=font, fill=soft, anchor="la")
+    for line in context_lines:
+        draw.text((_PAD_X, y), line, font=lines_font, fill=soft, anchor="la")
         y += _line_height(_LINES_SIZE)
 
     # Bottom row: the status badge, then the progress bar and its percentage.
@@ -359,16 +363,6 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 _MANIFEST = "manifest.json"
 
 
-def _reason(msgid: str, **args: object) -> Message:
-    """A message for an editor, like :func:`smartsite.diagnostics.msg`.
-
-    Not named ``msg`` on purpose: these msgids are not in the catalogs yet, and
-    extracting them would fail the catalog test. To translate them, add them to
-    ``locale/id/LC_MESSAGES/messages.po`` and call ``msg`` here instead.
-    """
-    return Message(msgid, tuple(sorted(args.items())))
-
-
 class ImageError(Exception):
     """An image the build cannot use; ``reason`` is a translatable message."""
 
@@ -427,8 +421,8 @@ def process_image(asset_path: str, source_file: Path,
     try:
         data = source_file.read_bytes()
     except OSError as exc:
-        raise ImageError(asset_path, _reason("the image cannot be read: {problem}",
-                                         problem=exc.strerror or str(exc))) from exc
+        raise ImageError(asset_path, msg("the image cannot be read: {problem}",
+                                             problem=exc.strerror or str(exc))) from exc
     digest = hashlib.sha256(data).hexdigest()
     entry = cache_dir / _cache_key(digest)
     manifest = _read_manifest(entry, digest)
@@ -556,15 +550,15 @@ def _decode(asset_path: str, data: bytes) -> tuple[Image.Image, str]:
                     img = opened.copy()
                 img = _normalise(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageError(asset_path, _reason(
+        raise ImageError(asset_path, msg(
             "the image is too large to process safely ({problem}); reduce its size in pixels",
             problem=str(exc).split(" could be")[0])) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(asset_path, _reason(
+        raise ImageError(asset_path, msg(
             "the file is not a readable image (damaged, or not JPEG, PNG, WebP, GIF, BMP or TIFF)")) from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as exc:
-        raise ImageError(asset_path, _reason("the image is damaged and cannot be read: {problem}",
-                                         problem=str(exc) or type(exc).__name__)) from exc
+        raise ImageError(asset_path, msg("the image is damaged and cannot be read: {problem}",
+                                             problem=str(exc) or type(exc).__name__)) from exc
     if source_format == "MPO":  # multi-picture JPEG from cameras and phones
         source_format = "JPEG"
     return img, source_format

@@ -124,8 +124,8 @@ def _process_images(site: Site, content: Content, cache_dir: Path | None, report
     files: dict = {}
     image_cache = (cache_dir or Path(tempfile.mkdtemp(prefix="smartsite-images-"))) / "images"
     for item in site.news:
-        if not item.image or item.image in pictures:
-            continue
+        if not item.image or item.image in pictures or item.image not in content.assets:
+            continue  # no image, done already, or missing (reported by validation)
         try:
             picture, made = images.process_image(item.image, content.assets[item.image], image_cache)
         except images.ImageError as exc:

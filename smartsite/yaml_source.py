@@ -213,7 +213,7 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0,
 def _syntax_hint(text: str, mark: yaml.Mark | None):
     if mark is None:
         return None
-    lines = text.splitlines()
+    lines = text.split("\n")
     line = lines[mark.line] if mark.line < len(lines) else ""
     if "\t" in line[: max(mark.column, 1) + 1] or "\t" in line:
         return msg("YAML does not allow tab characters for indentation; use spaces")

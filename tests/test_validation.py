@@ -70,6 +70,9 @@ ERRORS = [
     ("missing-evidence-file", {"content/innovations/sipades.yaml": innovation(
         evidence="\n  - {title: SK, date: 2023-01-01, file: evidence/sk.pdf}")},
      "content/innovations/sipades.yaml", 8, 41, "the file assets/evidence/sk.pdf does not exist", None),
+    ("corrupt-image", {"content/news/2024/a.md": news(image="foto.jpg", image_alt="Foto"),
+                       "assets/foto.jpg": b"bukan gambar"},
+     "content/news/2024/a.md", 4, 8, "the file is not a readable image", None),
     ("image-without-alt", {"content/news/2024/a.md": news(image="img.png"), "assets/img.png": b"\x89PNG"},
      "content/news/2024/a.md", 4, 1, "the image has no 'image_alt'", None),
     ("link-to-missing-page", {"content/news/2024/a.md": news(body="Lihat [ini](/inovasi/tidak-ada/).")},

@@ -7,8 +7,8 @@
 * at 360 px no page kind scrolls sideways (``scrollWidth <= 360``);
 * after Tab the first link (the skip link) shows a focus indicator and comes into view, and so do the
   next few tab stops;
-* on ``/cari/`` (Pagefind UI) typing "rakoor" lists the Rakoor news item (skipped while ``/cari/`` is
-  not built).
+* on ``/cari/`` (Pagefind UI) typing "rakoor" lists the Rakoor news item, and the focused search box
+  shows a focus indicator (skipped while ``/cari/`` is not built).
 """
 
 from __future__ import annotations
@@ -189,5 +189,8 @@ def test_search_finds_rakoor(browser, base_url, site_output):
         except Exception:
             shown = [a.get_attribute("href") for a in page.locator("main a").all()]
             pytest.fail(f"no result links to {RAKOOR}; links in main: {shown}; page errors: {errors}")
+        state = page.evaluate(FOCUS_STATE)  # the search box still has focus: it shows it
+        assert state["tag"] == "input" and indicator(state), f"the focused search box shows no focus indicator: {state}"
+        assert not errors, f"script errors on /cari/: {errors}"
     finally:
         context.close()
