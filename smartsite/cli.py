@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import i18n
-from .diagnostics import Report
+from .diagnostics import Report, msg
 from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR
 from .pipeline import Options, build, check
 from .write import UnsafeOutput
@@ -49,6 +49,19 @@ def parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     c.add_argument("--drafts", action="store_true", help="check drafts and future items as published")
+    sv = sub.add_parser("serve", help="live preview: build, serve on 127.0.0.1, rebuild and reload on save")
+    _common(sv)
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    n = sub.add_parser("new", help="create a starting file: new news \"Judul\" | new innovation <id>")
+    _common(n)
+    n.add_argument("kind", choices=("news", "innovation"))
+    n.add_argument("name", help="the news title, or the innovation id")
+    im = sub.add_parser("import", help="turn pasted plain-text articles into news items")
+    _common(im)
+    im.add_argument("files", nargs="+", type=Path, metavar="FILE.txt")
+    im.add_argument("--dry-run", action="store_true", help="print the result instead of writing it")
     return p
 
 
@@ -84,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     site_dir = (args.site or THEME_DIR).resolve()
     lang = _messages_lang(args, site_dir)
     gettext = i18n.gettext_for(lang)
+    if args.command == "serve":
+        return _serve(args, site_dir, lang)
+    if args.command == "new":
+        return _new(args, site_dir, gettext)
+    if args.command == "import":
+        return _import(args, site_dir, lang)
     options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size,
                       search=not getattr(args, "no_search", False))
     if args.command == "check":
@@ -111,6 +130,102 @@ def main(argv: list[str] | None = None) -> int:
     print(gettext("built {pages} pages ({files} files) into {output}").format(
         pages=result.pages, files=result.files, output=output), file=sys.stderr)
     return EXIT_OK
+
+
+def _site_settings(site_dir: Path) -> dict:
+    """site.yaml and masterplan.yaml read leniently, for scaffolding (the build checks them)."""
+    import yaml
+
+    out = {}
+    for name in ("site", "masterplan"):
+        try:
+            data = yaml.safe_load((site_dir / "content" / f"{name}.yaml").read_text(encoding="utf-8-sig"))
+        except (OSError, yaml.YAMLError):
+            data = None
+        out[name] = data if isinstance(data, dict) else {}
+    return out
+
+
+def _serve(args, site_dir: Path, lang: str) -> int:
+    from .serve import serve
+
+    gettext = i18n.gettext_for(lang)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(gettext("warning: serving on {host}: other computers on the network can see the preview").format(
+            host=args.host), file=sys.stderr)
+
+    def ready(preview) -> None:
+        if preview.error:
+            print(preview.error, file=sys.stderr)
+        print(gettext("preview at {url} (Ctrl-C to stop)").format(url=preview.base_url), file=sys.stderr)
+
+    serve(site_dir, args.host, args.port, lang, on_ready=ready)
+    return EXIT_OK
+
+
+def _new(args, site_dir: Path, gettext) -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from . import scaffold
+
+    settings = _site_settings(site_dir)
+    try:
+        zone = ZoneInfo(str(settings["site"].get("timezone") or "Asia/Makassar"))
+    except Exception:  # a wrong zone is reported by check
+        zone = ZoneInfo("Asia/Makassar")
+    now = dt.datetime.now(zone)
+    try:
+        if args.kind == "news":
+            path, text = scaffold.news_file(site_dir, args.name, now)
+        else:
+            dims = [d.get("id") for d in settings["masterplan"].get("dimensions") or [] if isinstance(d, dict)]
+            path, text = scaffold.innovation_file(site_dir, args.name, now.date(), [d for d in dims if d])
+        scaffold.create(path, text)
+    except scaffold.ScaffoldError as exc:
+        print(gettext("error") + ": " + exc.message.render(gettext), file=sys.stderr)
+        return EXIT_ERRORS
+    print(gettext("created {path}").format(path=path.relative_to(site_dir)), file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(args, site_dir: Path, lang: str) -> int:
+    import datetime as dt
+
+    from . import importer, scaffold
+    from .load import decode
+
+    gettext = i18n.gettext_for(lang)
+    report = Report()
+    written = 0
+    for file in args.files:
+        shown = str(file)
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            report.error(shown, 0, 0, msg("the file cannot be read: {problem}", problem=exc.strerror or str(exc)))
+            continue
+        text = decode(raw, shown, report)
+        if text is None:
+            continue
+        article = importer.parse_article(text, shown, dt.date.today())
+        report.extend(article.diagnostics)
+        if any(d.is_error for d in article.diagnostics):
+            continue
+        markdown = importer.render_markdown(article)
+        if args.dry_run:
+            print(markdown)
+            continue
+        path = site_dir / "content" / "news" / str(article.year) / f"{article.slug}.md"
+        try:
+            scaffold.create(path, markdown)
+        except scaffold.ScaffoldError as exc:
+            report.error(shown, 0, 0, exc.message)
+            continue
+        written += 1
+        print(gettext("created {path}").format(path=path.relative_to(site_dir)), file=sys.stderr)
+    print_report(report, lang)
+    return EXIT_ERRORS if report.has_errors else EXIT_OK
 
 
 def run() -> None:

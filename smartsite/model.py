@@ -196,6 +196,7 @@ class NewsItem:
     editor: str | None = None
     uploader: str | None = None
     source_name: str | None = None
+    via: str | None = None  # the syndication service that carried the item
     source_url: str | None = None
     summary: LocalText | None = None
     image: str | None = None
@@ -205,6 +206,7 @@ class NewsItem:
     draft: bool = False
     has_time: bool = False  # whether the editor gave a time of day
     en: Translation | None = None
+    scheduled: bool = False  # dated after the build: shown only in previews (--drafts, serve)
 
     def has(self, lang: str) -> bool:
         """Whether the item has its own text in ``lang``."""

@@ -490,12 +490,13 @@ def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker,
     return NewsItem(
         source=src.rel, slug=slug, title=LocalText(d["title"], en.get("title")), date=when, body=src.body,
         body_line=src.body_line, place=d.get("place"), reporter=d.get("reporter"), editor=d.get("editor"),
-        uploader=d.get("uploader"), source_name=d.get("source"), source_url=d.get("source_url"),
+        uploader=d.get("uploader"), source_name=d.get("source"), via=d.get("via"),
+        source_url=d.get("source_url"),
         summary=_both(d.get("summary"), en.get("summary")),
         image=_asset_name(d["image"]) if "image" in d else None,
         image_alt=_both(d.get("image_alt"), en.get("image_alt")),
         tags=tuple(dict.fromkeys(tags)), innovations=tuple(d.get("innovations", [])),
-        draft=bool(d.get("draft", False)), has_time=" " in raw_date, en=translation)
+        draft=bool(d.get("draft", False)), has_time=" " in raw_date, en=translation, scheduled=when > c.now)
 
 
 def _page(src: SourceFile, d: dict, c: _Checker, english: tuple | None = None) -> Page | None:

@@ -1,0 +1,162 @@
+"""The editors' live preview: build, serve on loopback, rebuild on save, reload the browser.
+
+``python build.py serve`` builds the site (drafts and scheduled items
+included and marked, no search index) into ``.smartsite-cache/serve/``,
+serves it with ``livereload`` on 127.0.0.1:8000 and watches ``content/``,
+``layouts/`` and ``assets/``. A burst of saves (a "save all", a ``git pull``)
+waits for the files to settle and makes one rebuild. A save that breaks the
+content does not stop the server and does not replace the last good pages:
+every page then shows the same diagnostics as the command line, until the
+next good save clears them.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import i18n
+from .diagnostics import Report
+from .pipeline import CACHE_DIR, Options, build
+
+WATCHED = ("content", "layouts", "assets")
+SETTLE_SECONDS = 0.25  # a burst of saves is over when nothing changed for this long
+
+
+@dataclass
+class Preview:
+    """The state the server shows: where the last good build is, and the last failure."""
+
+    site_dir: Path
+    output: Path
+    base_url: str
+    lang: str = "id"
+    error: str | None = None  # the diagnostics of the last failed build, as the command line prints them
+    builds: int = 0
+    last_seconds: float = 0.0
+    built_from: dict = field(default_factory=dict)  # the watched files' state of the last build
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rebuild(self) -> bool:
+        with self.lock:
+            self.built_from = snapshot(self.site_dir)
+            started = time.perf_counter()
+            result = build(self.site_dir, self.output,
+                           Options(base_url=self.base_url, drafts=True, search=False))
+            self.last_seconds = time.perf_counter() - started
+            self.builds += 1
+            gettext = i18n.gettext_for(self.lang)
+            self.error = None if result.ok else _format(result.report, gettext)
+            return result.ok
+
+
+def _format(report: Report, gettext: Callable[[str], str]) -> str:
+    return "\n".join(d.format(gettext) for d in report.sorted())
+
+
+def snapshot(site_dir: Path) -> dict:
+    """Modification times of every watched file, to see when a burst of saves is over."""
+    stamps = {}
+    for name in WATCHED:
+        for root, dirs, files in os.walk(site_dir / name):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for f in files:
+                path = os.path.join(root, f)
+                try:
+                    st = os.stat(path)
+                except FileNotFoundError:
+                    continue
+                stamps[path] = (st.st_mtime_ns, st.st_size)
+    return stamps
+
+
+def wait_until_settled(site_dir: Path, settle: float = SETTLE_SECONDS, limit: float = 10.0) -> None:
+    before = snapshot(site_dir)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        time.sleep(settle)
+        now = snapshot(site_dir)
+        if now == before:
+            return
+        before = now
+
+
+def error_page(preview: Preview) -> bytes:
+    gettext = i18n.gettext_for(preview.lang)
+    title = html.escape(gettext("The last save has errors"))
+    note = html.escape(gettext("The preview keeps the last good pages. Fix the problems below and save again; "
+                               "this page reloads by itself."))
+    body = (f'<!doctype html><html lang="{preview.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+            '<style>body{font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1b1f24}'
+            'pre{background:#fff4f2;border-left:4px solid #b3261e;padding:1rem;overflow-x:auto;'
+            'white-space:pre-wrap}</style></head>'
+            f'<body><main><h1>{title}</h1><p>{note}</p><pre id="diagnostics">'
+            f'{html.escape(preview.error or "")}</pre></main></body></html>')
+    return body.encode("utf-8")
+
+
+def make_app(preview: Preview):
+    """A WSGI app serving the last good build, or the error page while the content is broken."""
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        target = (preview.output / path.lstrip("/")).resolve()
+        if not target.is_relative_to(preview.output.resolve()):
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"forbidden"]
+        if target.is_dir():
+            target = target / "index.html"
+        is_page = target.suffix in (".html", "") or path.endswith("/")
+        if preview.error is not None and is_page:
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                         ("Cache-Control", "no-store")])
+            return [error_page(preview)]
+        status = "200 OK"
+        if not target.is_file():
+            status, target = "404 Not Found", preview.output / "404.html"
+            if not target.is_file():
+                start_response(status, [("Content-Type", "text/plain")])
+                return [b"not found"]
+        mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if mime.startswith("text/") or mime in ("application/json", "application/xml", "image/svg+xml"):
+            mime += "; charset=utf-8"
+        start_response(status, [("Content-Type", mime), ("Cache-Control", "no-store")])
+        return [target.read_bytes()]
+
+    return app
+
+
+def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, lang: str = "id",
+          on_ready: Callable[[Preview], None] | None = None) -> None:
+    """Build once, then serve and rebuild on every burst of changes until interrupted."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    # livereload drops a reload that comes within 3 s of the previous one; an editor who saves
+    # twice in a row must still see the second save. Bursts are merged by wait_until_settled().
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+
+    site_dir = site_dir.resolve()
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    preview = Preview(site_dir, site_dir / CACHE_DIR / "serve", f"http://{shown_host}:{port}/", lang)
+    preview.rebuild()
+    server = Server(make_app(preview))
+
+    def changed() -> None:
+        wait_until_settled(site_dir)
+        if snapshot(site_dir) != preview.built_from:  # the other folders' watchers see the same burst
+            preview.rebuild()
+
+    for name in WATCHED:
+        if (site_dir / name).is_dir():
+            server.watch(str(site_dir / name), changed)
+    if on_ready is not None:
+        on_ready(preview)
+    server.serve(host=host, port=port, debug=False, restart_delay=0)
