@@ -26,3 +26,18 @@ def test_the_template_is_up_to_date_and_indonesian_is_complete(tmp_path):
     assert missing == [], "strings without an Indonesian translation (run pybabel update and translate)"
     for msgid, text in translated.items():
         assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(text)), msgid
+
+
+def test_every_template_string_is_extracted(tmp_path):
+    """Babel skips a template it cannot parse without a word; a missing string shows it."""
+    import re as _re
+
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "msg",
+                    "-k", "_", "-k", "N_", "--no-location", "--omit-header", "-o", str(pot), "."],
+                   cwd=ROOT, check=True, capture_output=True)
+    extracted = {m.id for m in read_po(pot.open("rb")) if m.id}
+    literal = _re.compile(r"""_\(\s*(["'])((?:(?!\1).)+)\1""")
+    for template in sorted((ROOT / "layouts").rglob("*.*")):
+        for _quote, text in literal.findall(template.read_text(encoding="utf-8")):
+            assert text in extracted, f"{template.name}: {text!r} was not extracted"
