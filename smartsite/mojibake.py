@@ -19,6 +19,7 @@ from ftfy.badness import is_bad
 FIX_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, fix_line_breaks=False,
     normalization=None, remove_terminal_escapes=False, remove_control_chars=False, fix_surrogates=False,
+    unescape_html=False,
 )
 
 _SUSPECT = ("â€", "Ã", "Â", "\u0080", "\u009d", "\u00ad")
