@@ -35,6 +35,9 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", default=None, help="override base_url from content/site.yaml")
     parser.add_argument("--drafts", action="store_true",
                         help="also publish drafts and items dated in the future (for previews)")
+    parser.add_argument("--check-links", action="store_true",
+                        help="after building, check that every internal link and #anchor resolves "
+                             "(external links are listed, not fetched)")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search index (quicker previews; the search page then finds nothing)")
 
@@ -129,7 +132,29 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
     print(gettext("built {pages} pages ({files} files) into {output}").format(
         pages=result.pages, files=result.files, output=output), file=sys.stderr)
+    if args.check_links:
+        return _check_links(output, result, gettext)
     return EXIT_OK
+
+
+def _check_links(output: Path, result, gettext) -> int:
+    from .linkcheck import check_links
+
+    base_url = result.site_base_url
+    links = check_links(output, base_url)
+    for page, line, link in links.broken:
+        print(gettext("{page}:{line}: broken link: {link}").format(page=page, line=line, link=link),
+              file=sys.stderr)
+    for page, line, link in links.escaping:
+        print(gettext("{page}:{line}: link leaves the site's base path: {link}").format(
+            page=page, line=line, link=link), file=sys.stderr)
+    for link in sorted(links.external):
+        print(gettext("external link (not fetched): {link}").format(link=link))
+    print(gettext("{checked} internal links checked: {broken} broken, {escaping} outside the base path, "
+                  "{external} external links listed").format(
+        checked=links.checked, broken=len(links.broken), escaping=len(links.escaping),
+        external=len(links.external)), file=sys.stderr)
+    return EXIT_OK if links.ok else EXIT_ERRORS
 
 
 def _site_settings(site_dir: Path) -> dict:

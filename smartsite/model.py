@@ -97,11 +97,22 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class EvaluationSettings:
+    """masterplan.yaml's ``evaluation:`` section."""
+
+    next_date: dt.date | None = None
+    past_dates: tuple[dt.date, ...] = ()
+    cycle: int | None = None
+    stale_months: int = 12
+
+
+@dataclass(frozen=True)
 class Masterplan:
     period_start: int
     period_end: int
     horizons: tuple[Horizon, ...]
     dimensions: tuple[Dimension, ...]
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
 
     def horizon(self, key: str) -> Horizon:
         return next(h for h in self.horizons if h.key == key)

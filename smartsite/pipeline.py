@@ -46,6 +46,7 @@ class Result:
     files: int = 0
     timings: dict = field(default_factory=dict)
     site: Site | None = None
+    site_base_url: str = ""  # the base URL the site was built for (after --base-url)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,7 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     if not base_url.endswith("/"):
         base_url += "/"
     router = Router(base_url)
+    result.site_base_url = base_url
     summary = compute.summarize(site)
     generated = compute.generated_stamp(site)
     idx = compute.build_indexes(site, generated.date())

@@ -24,7 +24,7 @@ import jsonschema
 from .diagnostics import Message, Report, msg
 from . import mojibake
 from .load import Content, SourceFile
-from .model import (Contact, Dimension, Element, Evidence, HistoryEntry, Horizon, Innovation,
+from .model import (Contact, Dimension, Element, EvaluationSettings, Evidence, HistoryEntry, Horizon, Innovation,
                      LocalText, Masterplan, Milestone, NewsItem, Page, Site, SiteConfig, Tag, Translation)
 from .urls import SLUG_RE, slugify
 from .yaml_source import YamlDocument
@@ -356,7 +356,12 @@ def _masterplan(src: SourceFile, d: dict, c: _Checker) -> Masterplan:
         seen.add(raw["id"])
         elements = tuple(Element(e["id"], local(e["name"])) for e in raw.get("elements", []))
         dims.append(Dimension(raw["id"], local(raw["name"]), local(raw.get("description")), elements))
-    return Masterplan(d["period"]["start"], d["period"]["end"], horizons, tuple(dims))
+    ev = d.get("evaluation", {})
+    past = tuple(sorted(x for i, raw in enumerate(ev.get("past", []))
+                        if (x := c.date(src, ("evaluation", "past", i), raw)) is not None))
+    settings = EvaluationSettings(c.date(src, ("evaluation", "next"), ev.get("next")), past, ev.get("cycle"),
+                                  ev.get("stale_months", 12))
+    return Masterplan(d["period"]["start"], d["period"]["end"], horizons, tuple(dims), settings)
 
 
 def _innovation(src: SourceFile, d: dict, mp: Masterplan, c: _Checker) -> Innovation | None:

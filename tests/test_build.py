@@ -266,3 +266,15 @@ def test_innovations_get_a_share_image_under_300_kb(make_site, build):
     assert Image.open(io.BytesIO(data)).size == (1200, 630)
     assert len(data) < 300 * 1024
     assert '<meta name="twitter:card" content="summary_large_image">' in page
+
+
+def test_check_links_reports_a_missing_anchor_and_lists_external_links(make_site, build):
+    site = make_site({"content/news/2024/a.md": news("A", body="Lihat [bagian](b.md#tidak-ada) dan "
+                                                               "[luar](https://example.com/luar)."),
+                      "content/news/2024/b.md": news("B")})
+    r = build(site, "--check-links")
+    assert r.code == 1
+    assert "berita/2024/a/index.html" in r.err and "/berita/2024/b/#tidak-ada" in r.err
+    assert "https://example.com/luar" in r.out
+    (site / "content/news/2024/a.md").write_text(news("A", body="Lihat [judul](b.md#konten)."))
+    assert build(site, "--check-links").code == 0
