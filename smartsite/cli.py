@@ -61,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
     _common(n)
     n.add_argument("kind", choices=("news", "innovation"))
     n.add_argument("name", help="the news title, or the innovation id")
+    rp = sub.add_parser("report", help="print the evaluation findings (for an office head, or for CI)")
+    _common(rp)
+    rp.add_argument("--office", default=None, help="only this responsible office, e.g. DKISP")
+    rp.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
+    rp.add_argument("--strict", action="store_true", help="exit 1 when any finding is an error")
     im = sub.add_parser("import", help="turn pasted plain-text articles into news items")
     _common(im)
     im.add_argument("files", nargs="+", type=Path, metavar="FILE.txt")
@@ -106,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new(args, site_dir, gettext)
     if args.command == "import":
         return _import(args, site_dir, lang)
+    if args.command == "report":
+        return _report(args, site_dir, lang)
     options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size,
                       search=not getattr(args, "no_search", False))
     if args.command == "check":
@@ -251,6 +258,28 @@ def _import(args, site_dir: Path, lang: str) -> int:
         print(gettext("created {path}").format(path=path.relative_to(site_dir)), file=sys.stderr)
     print_report(report, lang)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
+
+
+def _report(args, site_dir: Path, lang: str) -> int:
+    from .pipeline import evaluation_report
+    from .reporting import format_findings
+
+    gettext = i18n.gettext_for(lang)
+    result, ev = evaluation_report(site_dir, Options(max_file_bytes=args.max_file_size, search=False))
+    if ev is None:
+        print_report(result.report, lang)
+        if result.ok:
+            print(gettext("no evaluation is configured: add an 'evaluation:' section to content/masterplan.yaml"),
+                  file=sys.stderr)
+        return EXIT_ERRORS
+    offices = [o for o in ev.offices if args.office is None or o.office.casefold() == args.office.casefold()]
+    if args.office and not offices:
+        print(gettext("no office '{office}'; the offices are: {offices}").format(
+            office=args.office, offices=", ".join(o.office for o in ev.offices)), file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(format_findings(ev, offices, args.format, lang))
+    errors = sum(1 for o in offices for f in o.findings if f.severity == "error")
+    return EXIT_ERRORS if args.strict and errors else EXIT_OK
 
 
 def run() -> None:

@@ -91,3 +91,65 @@ def data_files(site: Site, summary: Summary, router: Router, generated: str) -> 
         "summary.json": _dumps(summary.as_json()),
         "datapackage.json": _dumps(package),
     }
+
+
+# ---------------------------------------------------------------------------
+# Evaluation files: the evidence index, the progress history, the evaluator's bundle
+# ---------------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = ("innovation", "title", "area", "year", "date", "file", "url", "link")
+
+
+def _csv(columns, rows) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+    return buf.getvalue()
+
+
+def evidence_rows(site: Site, router: Router) -> list[dict]:
+    """One row per piece of evidence: what it is, what it supports, and an absolute link to it."""
+    rows = []
+    for inn in sorted(site.innovations, key=lambda i: i.id):
+        for ev in inn.evidence:
+            link = router.absolute_url(("asset", (ev.file,))) if ev.file else ev.url
+            rows.append({"innovation": inn.id, "title": ev.title.id, "area": ev.area, "year": ev.year,
+                         "date": ev.date.isoformat() if ev.date else None, "file": ev.file, "url": ev.url,
+                         "link": link})
+    return rows
+
+
+def evaluation_files(site: Site, router: Router) -> dict[str, str]:
+    from .evaluation import HISTORY_COLUMNS, history_rows
+
+    return {
+        "evidence.csv": _csv(EVIDENCE_COLUMNS, evidence_rows(site, router)),
+        "history.csv": _csv(HISTORY_COLUMNS, history_rows(site)),
+    }
+
+
+def evaluation_bundle(site: Site, ev, router: Router, assets: dict, generated, dossier_html: bytes
+                      ) -> tuple[str, bytes]:
+    """``evaluasi-<cycle>.zip``: the evidence index, every evidence file stored in the site, the dossier.
+
+    Entries are sorted and carry the data's date, so the archive is byte-identical between builds.
+    """
+    import zipfile
+
+    stamp = (max(generated.year, 1980), generated.month, generated.day, 0, 0, 0)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as bundle:
+        def add(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, data)
+
+        add("bukti-dukung.csv", _csv(EVIDENCE_COLUMNS, evidence_rows(site, router)).encode("utf-8"))
+        add("dosir.html", dossier_html)
+        files = sorted({e.file for i in site.innovations for e in i.evidence if e.file and e.file in assets})
+        for rel in files:
+            add(f"berkas/{rel}", assets[rel].read_bytes())
+    return f"evaluasi-{ev.config.cycle}.zip", buf.getvalue()

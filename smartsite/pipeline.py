@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import compute, images, opendata, search, social
+from . import compute, evaluation, images, opendata, search, social
 from .diagnostics import Report, msg
 from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
 from .model import Site
@@ -71,6 +71,7 @@ class Plan:
     generated_files: dict  # output path -> bytes made by the build (share images)
     pictures: dict  # asset path -> images.ProcessedImage (news images)
     picture_files: dict  # output path -> file in the cache
+    evaluation: "evaluation.Evaluation | None" = None
 
 
 def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
@@ -96,10 +97,16 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     outputs: list[compute.Output] = []
     for lang in LANGUAGES:
         outputs.extend(compute.route_table(site, summary, idx, lang))
+    ev = _evaluate(site, content, generated.date())
+    if ev is not None:
+        for lang in LANGUAGES:
+            outputs.append(compute.Output(("evaluation", ()), lang, "evaluation.html", {"ev": ev}))
+            outputs.append(compute.Output(("dossier", ()), lang, "dossier.html", {"ev": ev}))
     outputs.append(compute.sitemap_output(outputs))
     site_paths = {o.site_path for o in outputs}
     html = compute.render_markdown(site, content, router, site_paths, report)
     data = opendata.data_files(site, summary, router, generated.isoformat())
+    data.update(opendata.evaluation_files(site, router))
     extra = {output_file(path_of(("asset", (a,)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
     cache_dir = site_dir / CACHE_DIR if options.cache else None
@@ -117,7 +124,21 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     if report.has_errors:
         return None
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
-                content.assets, generated, content, shares, default_share, share_files, pictures, picture_files)
+                content.assets, generated, content, shares, default_share, share_files, pictures, picture_files, ev)
+
+
+def evaluation_config(site: Site) -> "evaluation.EvaluationConfig | None":
+    settings = site.masterplan.evaluation
+    if settings.next_date is None and settings.cycle is None:
+        return None  # no evaluation configured: no readiness pages
+    return evaluation.EvaluationConfig(settings.next_date, settings.past_dates, settings.cycle,
+                                       settings.stale_months)
+
+
+def _evaluate(site: Site, content: Content, as_of: dt.date) -> "evaluation.Evaluation | None":
+    """Readiness for the next evaluation, as of the data's date (never the clock)."""
+    config = evaluation_config(site)
+    return None if config is None else evaluation.evaluate(site, config, as_of, content.assets)
 
 
 def _process_images(site: Site, content: Content, cache_dir: Path | None, report: Report) -> tuple[dict, dict]:
@@ -138,6 +159,13 @@ def _process_images(site: Site, content: Content, cache_dir: Path | None, report
         pictures[item.image] = picture
         files.update(made)
     return pictures, files
+
+
+def evaluation_report(site_dir: Path, options: Options = Options()):
+    """(result, Evaluation or None): the findings the evaluation page shows, without writing anything."""
+    result = Result(Report())
+    p = plan(Path(site_dir).resolve(), options, result)
+    return result, (p.evaluation if p is not None else None)
 
 
 def check(site_dir: Path, options: Options = Options()) -> Result:
@@ -176,6 +204,10 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
             stage.write(rel, data)
         for rel, source in p.picture_files.items():
             stage.copy(rel, source)
+        if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():
+            name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,
+                                                    (stage.root / "evaluasi/dosir/index.html").read_bytes())
+            stage.write(f"data/{name}", data)
         for rel, source in p.assets.items():
             stage.copy(output_file(path_of(("asset", (rel,)))), source)
         result.timings["render+write"] = time.perf_counter() - t
@@ -218,6 +250,8 @@ def _globals(p: Plan, lang: str) -> dict:
         "share_image_for": share_image_for,
         "organisation_jsonld": social.organisation(p.site, p.router),
         "picture": lambda item: p.pictures.get(item.image),
+        "evaluation": p.evaluation,
+        "findings_of": lambda inn: p.evaluation.findings.get(inn.id, ()) if p.evaluation else (),
         "news_jsonld": lambda item: social.news_article(item, p.router, lang, p.site,
                                                         share_image_for(item.route).url),
         "site": p.site,

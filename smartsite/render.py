@@ -70,11 +70,12 @@ class Renderer:
             percent=lambda v: i18n.percent(v, lang),
             number=lambda v, digits=0: i18n.number(v, lang, digits),
             status_label=lambda s: gettext(STATUS_LABELS[s]),
+            message=lambda m: m.render(gettext),
             srcset=lambda picture: images.srcset(picture, lambda rel: router.url(("asset", (rel,)))),
         )
         env.globals.update(
             chart_terms=self.chart_terms, chart_dimensions=self.chart_dimensions,
-            chart_statuses=self.chart_statuses, chart_history=self.chart_history,
+            chart_statuses=self.chart_statuses, chart_history=self.chart_history, chart_series=self.chart_series,
         )
         env.globals.update(globals_)
         env.globals.update(lang=lang, statuses=STATUSES, language_names=LANGUAGE_NAMES)
@@ -117,6 +118,15 @@ class Renderer:
         return charts.progress_history("grafik-riwayat", gettext("Progress over time"),
                                        gettext("Progress recorded at each review."), points,
                                        lambda d: i18n.short_date(d, self.lang), self._pct)
+
+    def chart_series(self, series, chart_id: str, title: str) -> Markup:
+        """Average progress of each group at each evaluation date (one line per group)."""
+        gettext = i18n.gettext_for(self.lang)
+        lines = [(key.name.get(self.lang), [(d, v) for d, v in points if v is not None]) for key, points in series]
+        return charts.multi_series_history(chart_id, title,
+                                           gettext("Average progress at each evaluation date; the last point "
+                                                   "is the current state."), lines,
+                                           lambda d: i18n.month_year(d, self.lang), self._pct)
 
     def localize(self, text: LocalText | str | None) -> Markup:
         """The text in the page's language; a missing translation is marked lang="id"."""

@@ -23,12 +23,12 @@ LANGUAGES = ("id", "en")
 _WORDS = {
     "id": {
         "innovations": "inovasi", "dimension": "dimensi", "horizon": "jangka", "news": "berita",
-        "page": "halaman", "tag": "topik", "data": "data", "search": "cari",
+        "page": "halaman", "tag": "topik", "data": "data", "search": "cari", "evaluation": "evaluasi", "dossier": "dosir",
         "short": "pendek", "medium": "menengah", "long": "panjang", "status": "status", "office": "opd",
     },
     "en": {
         "innovations": "innovations", "dimension": "dimensions", "horizon": "term", "news": "news",
-        "page": "page", "tag": "topics", "data": "data", "search": "search",
+        "page": "page", "tag": "topics", "data": "data", "search": "search", "evaluation": "evaluation", "dossier": "dossier",
         "short": "short", "medium": "medium", "long": "long", "status": "status", "office": "office",
     },
 }
@@ -59,6 +59,10 @@ def path_of(route: Route, lang: str = "id") -> str:
         return f"{prefix}{w['innovations']}/{w['status']}/{_safe(args[0])}/"
     if kind == "office":
         return f"{prefix}{w['innovations']}/{w['office']}/{_safe(args[0])}/"
+    if kind == "evaluation":
+        return f"{prefix}{w['evaluation']}/"
+    if kind == "dossier":
+        return f"{prefix}{w['evaluation']}/{w['dossier']}/"
     if kind == "search":
         return f"{prefix}{w['search']}/"
     if kind == "dimension":
