@@ -193,18 +193,24 @@ def browser(playwright_instance):
         b.close()
 
 
-@pytest.fixture
-def context(browser):
+@pytest.fixture(scope="module")
+def page(browser):
+    """A 1280x800 page shared by the tests of a module (each test navigates it where it needs)."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
     try:
-        yield ctx
+        yield ctx.new_page()
     finally:
         ctx.close()
 
 
-@pytest.fixture
-def page(context):
-    return context.new_page()
+@pytest.fixture(scope="module")
+def narrow_page(browser):
+    """A 360x800 page shared by the tests of a module."""
+    ctx = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
+    try:
+        yield ctx.new_page()
+    finally:
+        ctx.close()
 
 
 @pytest.fixture(scope="session")

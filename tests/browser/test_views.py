@@ -103,17 +103,13 @@ WIDEST_ELEMENTS = """limit => [...document.querySelectorAll('body *')]
      ? '.' + e.className.trim().split(/\\s+/).join('.') : ''}> right edge ${Math.round(e.getBoundingClientRect().right)}px`)"""
 
 
-def test_no_horizontal_scroll_at_360(page_kind, page_kinds, browser, base_url):
-    context, page = new_page(browser, NARROW)
-    try:
-        target = page_kinds[page_kind]
-        page.goto(base_url + target.path, wait_until="load")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        culprits = [] if width <= NARROW else page.evaluate(WIDEST_ELEMENTS, NARROW)
-        assert width <= NARROW, (f"{page_kind} (/{target.path}) is {width}px wide at {NARROW}px; "
-                                 "outermost elements past the edge:\n  " + "\n  ".join(culprits))
-    finally:
-        context.close()
+def test_no_horizontal_scroll_at_360(page_kind, page_kinds, narrow_page, base_url):
+    target = page_kinds[page_kind]
+    narrow_page.goto(base_url + target.path, wait_until="load")
+    width = narrow_page.evaluate("document.documentElement.scrollWidth")
+    culprits = [] if width <= NARROW else narrow_page.evaluate(WIDEST_ELEMENTS, NARROW)
+    assert width <= NARROW, (f"{page_kind} (/{target.path}) is {width}px wide at {NARROW}px; "
+                             "outermost elements past the edge:\n  " + "\n  ".join(culprits))
 
 
 # --- keyboard focus ---------------------------------------------------------------------------------------
