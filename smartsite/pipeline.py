@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import compute, evaluation, images, opendata, search, social
+from . import compute, evaluation, headers, images, opendata, search, social
 from .diagnostics import Report, msg
 from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
 from .model import Site
@@ -72,6 +72,7 @@ class Plan:
     pictures: dict  # asset path -> images.ProcessedImage (news images)
     picture_files: dict  # output path -> file in the cache
     evaluation: "evaluation.Evaluation | None" = None
+    published_assets: dict = field(default_factory=dict)  # asset path -> path in the site (fingerprinted)
 
 
 def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
@@ -107,7 +108,8 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     html = compute.render_markdown(site, content, router, site_paths, report)
     data = opendata.data_files(site, summary, router, generated.isoformat())
     data.update(opendata.evaluation_files(site, router))
-    extra = {output_file(path_of(("asset", (a,)))): f"assets/{a}" for a in content.assets}
+    published_assets = _asset_names(content.assets)
+    extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
     cache_dir = site_dir / CACHE_DIR if options.cache else None
     shares, share_files, default_share = social.share_images(site, cache_dir)
@@ -124,7 +126,29 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     if report.has_errors:
         return None
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
-                content.assets, generated, content, shares, default_share, share_files, pictures, picture_files, ev)
+                content.assets, generated, content, shares, default_share, share_files, pictures, picture_files, ev,
+                published_assets)
+
+
+def _asset_names(assets: dict) -> dict:
+    """Asset path -> its name in the site: CSS and JS carry a hash of their content."""
+    import hashlib
+
+    from .urls import FINGERPRINTED, fingerprinted
+
+    names = {}
+    for rel, source in assets.items():
+        if rel.endswith(FINGERPRINTED):
+            names[rel] = fingerprinted(rel, hashlib.sha256(source.read_bytes()).hexdigest())
+        else:
+            names[rel] = rel
+    return names
+
+
+def _index_files(root: Path) -> set[str]:
+    """Files Pagefind wrote into the staging folder (the build wrote the rest itself)."""
+    folder = root / search.INDEX_DIR
+    return {p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
 
 
 def evaluation_config(site: Site) -> "evaluation.EvaluationConfig | None":
@@ -184,7 +208,7 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
         return result
     t = time.perf_counter()
     renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang,
-                                {**_globals(p, lang), "search_enabled": options.search}, p.assets)
+                                {**_globals(p, lang), "search_enabled": options.search}, p.published_assets)
                  for lang in LANGUAGES}
     failed: set[str] = set()
     with Staging(output) as stage:
@@ -209,7 +233,7 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
                                                     (stage.root / "evaluasi/dosir/index.html").read_bytes())
             stage.write(f"data/{name}", data)
         for rel, source in p.assets.items():
-            stage.copy(output_file(path_of(("asset", (rel,)))), source)
+            stage.copy(output_file(path_of(("asset", (p.published_assets[rel],)))), source)
         result.timings["render+write"] = time.perf_counter() - t
         if options.search and not result.report.has_errors:
             t = time.perf_counter()
@@ -219,6 +243,7 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
                 result.report.error("pagefind", 0, 0, msg("the search index could not be built: {problem}",
                                                           problem=str(exc)))
             result.timings["search"] = time.perf_counter() - t
+        stage.write("_headers", headers.headers_file(stage.files | _index_files(stage.root)))
         result.files = len(stage.files)
         if result.report.has_errors:
             stage.discard()

@@ -38,9 +38,9 @@ class Renderer:
     """One Jinja environment per interface language."""
 
     def __init__(self, layout_dirs: tuple[Path, ...], router: Router, lang: str, globals_: dict,
-                 assets: frozenset[str] | dict = frozenset()):
+                 assets: dict | None = None):
         self.router = router
-        self.assets = assets
+        self.assets = assets or {}  # asset path -> its (fingerprinted) path in the site
         self.lang = lang
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
@@ -85,7 +85,7 @@ class Renderer:
         """A theme or site asset's URL; naming a file that does not exist fails the build."""
         if path not in self.assets:
             raise jinja2.TemplateRuntimeError(f"the asset file assets/{path} does not exist")
-        return self.router.url(("asset", (path,)))
+        return self.router.url(("asset", (self.assets[path],)))
 
     # Charts: the data comes from compute; here it is only labelled and formatted.
 

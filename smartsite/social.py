@@ -38,6 +38,11 @@ def _extension(data: bytes) -> str:
     return "png" if data.startswith(b"\x89PNG") else "jpg"
 
 
+def _name(stem: str, data: bytes) -> str:
+    """bagikan/<stem>.<hash>.png: a new address whenever the picture changes (previews are cached by URL)."""
+    return f"{SHARE_DIR}/{stem}.{hashlib.sha256(data).hexdigest()[:8]}.{_extension(data)}"
+
+
 def _cached_draw(cache_dir: Path | None, key_parts: tuple, draw) -> bytes:
     """Draw once per distinct input; the cache is keyed by every input and the version."""
     key = hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
@@ -65,7 +70,7 @@ def share_images(site: Site, cache_dir: Path | None) -> tuple[dict, dict, ShareI
     default_lines = [site.config.organisation.id]
     data = _cached_draw(cache_dir, ("site", title, default_lines),
                         lambda: share_image(title, default_lines, "", None, title))
-    default = ShareImage(f"{SHARE_DIR}/portal.{_extension(data)}", title)
+    default = ShareImage(_name("portal", data), title)
     files[default.path] = data
     for inn in site.innovations:
         dimension = site.masterplan.dimension(inn.dimension).name.id
@@ -73,7 +78,7 @@ def share_images(site: Site, cache_dir: Path | None) -> tuple[dict, dict, ShareI
         status = gettext(STATUS_LABELS[inn.status])
         data = _cached_draw(cache_dir, ("innovation", inn.name.id, lines, status, inn.progress, title),
                             lambda: share_image(inn.name.id, lines, status, inn.progress, title))
-        image = ShareImage(f"{SHARE_DIR}/{inn.id}.{_extension(data)}",
+        image = ShareImage(_name(inn.id, data),
                            f"{inn.name.id}: {status}, {inn.progress}%")
         files[image.path] = data
         by_route[inn.route] = image

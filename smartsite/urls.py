@@ -113,6 +113,16 @@ def _safe_file(path: str) -> str:
     return norm
 
 
+FINGERPRINTED = (".css", ".js")  # theme files; news and share images get their hash when they are made
+
+
+def fingerprinted(path: str, digest: str) -> str:
+    """``css/style.css`` -> ``css/style.3f9a1c2e.css``: a new name whenever the content changes,
+    so browsers and CDNs may keep the file forever."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}.{digest[:8]}.{ext}" if dot else f"{path}.{digest[:8]}"
+
+
 def output_file(site_path: str) -> str:
     """The file, relative to the output directory, that serves ``site_path``."""
     rel = site_path.lstrip("/")

@@ -134,7 +134,7 @@ def test_links_between_content_files_become_urls_under_the_base_path(make_site, 
     assert 'href="/portal/inovasi/"' in a
     assert 'href="/portal/tentang/"' in a
     assert 'href="/portal/berita/2023/a/#bagian"' in (site / "public/tentang/index.html").read_text()
-    assert 'href="/portal/css/style.css"' in a
+    assert re.search(r'href="/portal/css/style\.[0-9a-f]{8}\.css"', a)
     report = check_links(site / "public", "https://example.org/portal/")
     assert report.escaping == []
 
@@ -175,8 +175,8 @@ def test_drafts_and_future_items_are_not_published(make_site, build):
 def test_a_site_with_only_content_uses_the_theme_and_can_override_it(make_site, build):
     site = make_site({"content/innovations/x.yaml": innovation()})
     assert build(site).code == 0
-    assert (site / "public/css/style.css").is_file()
-    assert 'href="/css/style.css"' in (site / "public/index.html").read_text()
+    css = re.search(r'href="/(css/style\.[0-9a-f]{8}\.css)"', (site / "public/index.html").read_text()).group(1)
+    assert (site / "public" / css).is_file()
     override = make_site({
         "content/innovations/x.yaml": innovation(),
         "layouts/404.html": "{% extends 'base.html' %}{% block content %}<h1>Tersesat?</h1>{% endblock %}",
@@ -184,7 +184,8 @@ def test_a_site_with_only_content_uses_the_theme_and_can_override_it(make_site, 
     })
     assert build(override).code == 0
     assert "Tersesat?" in (override / "public/404.html").read_text()
-    assert (override / "public/css/style.css").read_text() == "body { color: black; }"
+    css = re.search(r'href="/(css/style\.[0-9a-f]{8}\.css)"', (override / "public/index.html").read_text()).group(1)
+    assert (override / "public" / css).read_text() == "body { color: black; }"
     assert "innovation" in (override / "public/inovasi/x/index.html").read_text()  # theme template still used
 
 
@@ -278,3 +279,23 @@ def test_check_links_reports_a_missing_anchor_and_lists_external_links(make_site
     assert "https://example.com/luar" in r.out
     (site / "content/news/2024/a.md").write_text(news("A", body="Lihat [judul](b.md#konten)."))
     assert build(site, "--check-links").code == 0
+
+
+def test_css_and_js_carry_a_content_hash_and_headers_cache_them_forever(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation(), "assets/css/style.css": "body{color:#111}"})
+    assert build(site).code == 0
+    page = (site / "public/inovasi/index.html").read_text()
+    css = re.search(r'href="/(css/style\.([0-9a-f]{8})\.css)"', page)
+    js = re.search(r'src="/(js/filter\.[0-9a-f]{8}\.js)"', page)
+    assert css and js and (site / "public" / js.group(1)).is_file()
+    import hashlib
+
+    assert css.group(2) == hashlib.sha256(b"body{color:#111}").hexdigest()[:8]
+    assert not (site / "public/css/style.css").exists()
+    headers = (site / "public/_headers").read_text()
+    assert "/css/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert "/inovasi/*\n  Cache-Control: public, max-age=0, must-revalidate" in headers
+    assert "/data/*\n  Cache-Control: public, max-age=0, must-revalidate" in headers
+    (site / "assets/css/style.css").write_text("body{color:#222}")
+    assert build(site).code == 0
+    assert css.group(1) not in (site / "public/inovasi/index.html").read_text()  # a new name for new content

@@ -178,6 +178,8 @@ def base_url(server) -> str:
 
 @pytest.fixture(scope="session")
 def playwright_instance():
+    """Package-scoped: Playwright's sync API keeps its asyncio loop registered as running while it is
+    started, which breaks later tests that run an event loop of their own (tests/test_serve.py)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
