@@ -6,8 +6,9 @@
   turns links to content files (``../innovations/sipades.yaml``) and site
   paths (``/inovasi/sipades/``) into the target's URL under the base path and
   reports links to pages that do not exist;
-* headings are shifted down one level (``#`` becomes ``<h2>``), since the page
-  title is the page's only ``<h1>``;
+* headings are shifted down one level when the text uses ``#`` (it becomes
+  ``<h2>``), since the page title is the page's only ``<h1>``; text whose
+  sections start at ``##`` keeps its levels;
 * the result passes through the ``nh3`` allow-list sanitizer, so raw HTML an
   editor pasted can never carry script, event handlers, ``javascript:`` or
   ``data:`` URLs, frames, objects or styles.
@@ -65,9 +66,11 @@ class _Links(Treeprocessor):
         self.owner = owner
 
     def run(self, root: etree.Element) -> None:
+        if any(el.tag == "h1" for el in root.iter()):  # the page's title is its only <h1>
+            for el in root.iter():
+                if el.tag in ("h1", "h2", "h3", "h4", "h5"):
+                    el.tag = "h" + str(int(el.tag[1]) + 1)
         for el in root.iter():
-            if el.tag in ("h1", "h2", "h3", "h4", "h5"):
-                el.tag = "h" + str(int(el.tag[1]) + 1)
             if el.tag == "table" and el.get("data-wrapped") is None:
                 _wrap_table(el, root)
             for attr in ("href", "src"):

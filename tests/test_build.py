@@ -299,3 +299,13 @@ def test_css_and_js_carry_a_content_hash_and_headers_cache_them_forever(make_sit
     (site / "assets/css/style.css").write_text("body{color:#222}")
     assert build(site).code == 0
     assert css.group(1) not in (site / "public/inovasi/index.html").read_text()  # a new name for new content
+
+
+def test_headings_in_markdown_never_skip_a_level_below_the_page_title(make_site, build):
+    site = make_site({"content/pages/a.md": "---\ntitle: A\n---\n\n# Bagian\n\n## Sub\n",
+                      "content/pages/b.md": "---\ntitle: B\n---\n\n## Bagian\n\n### Sub\n"})
+    assert build(site).code == 0
+    a = (site / "public/a/index.html").read_text()
+    b = (site / "public/b/index.html").read_text()
+    assert "<h2>Bagian</h2>" in a and "<h3>Sub</h3>" in a and "<h1>Bagian" not in a
+    assert "<h2>Bagian</h2>" in b and "<h3>Sub</h3>" in b

@@ -176,7 +176,7 @@ def base_url(server) -> str:
     return f"http://{host}:{port}{site_base_path()}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance():
     """Package-scoped: Playwright's sync API keeps its asyncio loop registered as running while it is
     started, which breaks later tests that run an event loop of their own (tests/test_serve.py)."""
@@ -186,7 +186,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
     b = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     try:
