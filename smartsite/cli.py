@@ -191,7 +191,19 @@ def _serve(args, site_dir: Path, lang: str) -> int:
             print(preview.error, file=sys.stderr)
         print(gettext("preview at {url} (Ctrl-C to stop)").format(url=preview.base_url), file=sys.stderr)
 
-    serve(site_dir, args.host, args.port, lang, on_ready=ready)
+    def built(preview) -> None:
+        if preview.error:
+            print(preview.error, file=sys.stderr)
+            print(gettext("the save has errors; the browser shows them until the next good save"), file=sys.stderr)
+        else:
+            print(gettext("rebuilt in {seconds:.2f} s").format(seconds=preview.last_seconds), file=sys.stderr)
+
+    try:
+        serve(site_dir, args.host, args.port, lang, on_ready=ready, on_build=built)
+    except OSError as exc:
+        print(gettext("error: cannot listen on {host}:{port}: {problem}; try another --port").format(
+            host=args.host, port=args.port, problem=exc.strerror or exc), file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -213,7 +225,7 @@ def _new(args, site_dir: Path, gettext) -> int:
         else:
             dims = [d.get("id") for d in settings["masterplan"].get("dimensions") or [] if isinstance(d, dict)]
             path, text = scaffold.innovation_file(site_dir, args.name, now.date(), [d for d in dims if d])
-        scaffold.create(path, text)
+        scaffold.create(path, text, site_dir)
     except scaffold.ScaffoldError as exc:
         print(gettext("error") + ": " + exc.message.render(gettext), file=sys.stderr)
         return EXIT_ERRORS
@@ -250,7 +262,7 @@ def _import(args, site_dir: Path, lang: str) -> int:
             continue
         path = site_dir / "content" / "news" / str(article.year) / f"{article.slug}.md"
         try:
-            scaffold.create(path, markdown)
+            scaffold.create(path, markdown, site_dir)
         except scaffold.ScaffoldError as exc:
             report.error(shown, 0, 0, exc.message)
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -330,7 +331,9 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
                                  set(site.unpublished), lang)
         out, problems = renderer.render(text, resolver)
         for p in problems:
-            hint = p.hint or msg("link to a content file (../innovations/sipades.yaml) or a page (/inovasi/)")
+            example = posixpath.relpath("content/innovations/sipades.yaml", posixpath.dirname(source))
+            hint = p.hint or msg("link to a content file by its path from this file ({example}) or to a page "
+                                 "(/inovasi/)", example=example)
             report.error(source, first_line + p.line - 1, p.column, p.message, hint,
                          source_text=texts.get(source))
         return out

@@ -41,6 +41,7 @@ class Content:
     files: tuple[SourceFile, ...]
     assets: dict  # asset path ("css/style.css") -> absolute Path (site overrides theme)
     layout_dirs: tuple[Path, ...]  # site's first, then the theme's
+    unreadable: tuple[str, ...] = ()  # content files that exist but could not be read (reported already)
 
     def of_kind(self, kind: str) -> list[SourceFile]:
         return [f for f in self.files if f.kind == kind]
@@ -79,6 +80,7 @@ def load(site_dir: Path, report: Report, max_bytes: int = DEFAULT_MAX_FILE_BYTES
         report.error("content", 0, 0, msg("there is no content/ folder in {site}", site=str(site_dir)))
         return Content(site_dir, (), {}, ())
     rels = list(_walk(site_dir, content_dir, report))
+    unreadable: list[str] = []
     _check_case_clashes(rels, report)
     for rel in rels:
         kind = classify(rel)
@@ -90,6 +92,8 @@ def load(site_dir: Path, report: Report, max_bytes: int = DEFAULT_MAX_FILE_BYTES
         source = read_source(site_dir, rel, kind, report, max_bytes)
         if source is not None:
             files.append(source)
+        else:
+            unreadable.append(rel)
     for name, kind in (("content/site.yaml", "site"), ("content/masterplan.yaml", "masterplan")):
         if not (site_dir / name).is_file():
             report.error(name, 0, 0, msg("the file {name} is missing", name=name))
@@ -99,7 +103,7 @@ def load(site_dir: Path, report: Report, max_bytes: int = DEFAULT_MAX_FILE_BYTES
             for rel in _walk(root, root / "assets", report):
                 assets[rel.split("/", 1)[1]] = root / rel
     layout_dirs = tuple(d for d in dict.fromkeys((site_dir / "layouts", THEME_DIR / "layouts")) if d.is_dir())
-    return Content(site_dir, tuple(files), dict(sorted(assets.items())), layout_dirs)
+    return Content(site_dir, tuple(files), dict(sorted(assets.items())), layout_dirs, tuple(unreadable))
 
 
 def _walk(root: Path, folder: Path, report: Report):

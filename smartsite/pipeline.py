@@ -116,7 +116,7 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     extra.update({rel: "(share image)" for rel in share_files})
     pictures, picture_files = _process_images(site, content, cache_dir, report)
     for item in site.news:
-        if item.image in pictures:
+        if item.image in pictures and item.image_alt is not None:  # no alt: reported by validation
             fallback = pictures[item.image].fallback
             shares[item.route] = social.ShareImage(fallback.path, item.image_alt.id, fallback.width,
                                                    fallback.height)

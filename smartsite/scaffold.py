@@ -126,11 +126,12 @@ def innovation_file(site_dir: Path, ident: str, today: dt.date, dimensions: list
     return path, text
 
 
-def create(path: Path, text: str) -> None:
+def create(path: Path, text: str, site_dir: Path | None = None) -> None:
     """Write a new file; an existing one is left alone."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as f:
             f.write(text)
     except FileExistsError as exc:
-        raise ScaffoldError(msg("{path} already exists; it was left as it is", path=str(path))) from exc
+        shown = path.relative_to(site_dir) if site_dir and path.is_relative_to(site_dir) else path
+        raise ScaffoldError(msg("{path} already exists; it was left as it is", path=str(shown))) from exc

@@ -41,6 +41,7 @@ class Preview:
     builds: int = 0
     last_seconds: float = 0.0
     built_from: dict = field(default_factory=dict)  # the watched files' state of the last build
+    on_build: Callable[["Preview"], None] | None = None  # told after every build (the terminal shows it)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> bool:
@@ -53,7 +54,9 @@ class Preview:
             self.builds += 1
             gettext = i18n.gettext_for(self.lang)
             self.error = None if result.ok else _format(result.report, gettext)
-            return result.ok
+        if self.on_build is not None:
+            self.on_build(self)
+        return result.ok
 
 
 def _format(report: Report, gettext: Callable[[str], str]) -> str:
@@ -90,8 +93,9 @@ def wait_until_settled(site_dir: Path, settle: float = SETTLE_SECONDS, limit: fl
 def error_page(preview: Preview) -> bytes:
     gettext = i18n.gettext_for(preview.lang)
     title = html.escape(gettext("The last save has errors"))
-    note = html.escape(gettext("The preview keeps the last good pages. Fix the problems below and save again; "
-                               "this page reloads by itself."))
+    note = html.escape(gettext("Fix the problems below and save again: the pages come back as soon as the "
+                               "content is right, and this page reloads by itself. The published site is not "
+                               "affected."))
     body = (f'<!doctype html><html lang="{preview.lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
             '<style>body{font:16px/1.5 system-ui,sans-serif;margin:1rem;color:#1b1f24}'
@@ -134,7 +138,8 @@ def make_app(preview: Preview):
 
 
 def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, lang: str = "id",
-          on_ready: Callable[[Preview], None] | None = None) -> None:
+          on_ready: Callable[[Preview], None] | None = None,
+          on_build: Callable[[Preview], None] | None = None) -> None:
     """Build once, then serve and rebuild on every burst of changes until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -147,6 +152,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, lang: str =
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     preview = Preview(site_dir, site_dir / CACHE_DIR / "serve", f"http://{shown_host}:{port}/", lang)
     preview.rebuild()
+    preview.on_build = on_build
     server = Server(make_app(preview))
 
     def changed() -> None:

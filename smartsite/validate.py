@@ -103,6 +103,14 @@ def shown(value: Any, raw: str | None) -> str:
     return str(value)
 
 
+# What editors write in Indonesian for the values the files take in English.
+INDONESIAN_WORDS = {
+    "direncanakan": "planned", "rencana": "planned", "berjalan": "in-progress", "proses": "in-progress",
+    "selesai": "done", "terhenti": "stalled", "mandek": "stalled", "dibatalkan": "cancelled", "batal": "cancelled",
+    "pendek": "short", "jangka pendek": "short", "menengah": "medium", "jangka menengah": "medium",
+    "panjang": "long", "jangka panjang": "long",
+}
+
 _TYPE_WORD = {"bool": msg("true/false"), "int": msg("a number"), "float": msg("a number"),
               "null": msg("empty"), "timestamp": msg("a date")}
 
@@ -154,9 +162,13 @@ def _report_schema_error(src: SourceFile, doc: YamlDocument, error, report: Repo
         hint = msg("YAML reads {raw} as {what}; put it in quotes: \"{raw}\"",
                    raw=pos.raw, what=_TYPE_WORD[pos.tag])
     elif v == "enum":
-        close = difflib.get_close_matches(str(error.instance), [str(x) for x in sch["enum"]], n=1, cutoff=0.5)
+        word = str(error.instance).strip().lower()
+        close = [INDONESIAN_WORDS[word]] if INDONESIAN_WORDS.get(word) in sch["enum"] else \
+            difflib.get_close_matches(str(error.instance), [str(x) for x in sch["enum"]], n=1, cutoff=0.5)
         if close:
             hint = msg("did you mean '{value}'?", value=close[0])
+    elif sch.get("type") == "boolean":
+        hint = msg("write true (yes) or false (no)")
     elif sch.get("x-kind") in ("date", "datetime"):
         hint = msg("write dates as 2023-05-25")
     elif sch.get("type") == "integer" and isinstance(error.instance, str) and re.search(r"\d", error.instance):
@@ -267,6 +279,7 @@ def validate(content: Content, report: Report, now: dt.datetime | None = None,
     innovations = [i for i in innovations if i is not None]
     innovations = _unique_innovations(innovations, report)
     known_all = {Path(f.rel).stem for f in content.of_kind("innovation")}
+    known_all |= {Path(rel).stem for rel in content.unreadable if rel.startswith("content/innovations/")}
     english = _translations(content, checked, report)
     news = [_news(f, checked[f.rel], known_all, tz, checker, english.get(f.rel))
             for f in content.of_kind("news") if f.rel in checked]
@@ -484,6 +497,11 @@ def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker,
         if "image_alt" not in d:
             c.error(src, ("image",), msg("the image has no 'image_alt'"),
                     msg("describe the picture in one sentence for readers who cannot see it"), key=True)
+    folder = Path(src.rel).parent.name
+    if folder.isdigit() and len(folder) == 4 and int(folder) != when.year:
+        c.warning(src, ("date",), msg("the file is in the folder {folder} but dated {year}; its address uses "
+                                      "the year of the date", folder=folder, year=when.year),
+                  msg("move the file to content/news/{year}/", year=when.year))
     if when > c.now and not d.get("draft"):
         c.warning(src, ("date",), msg("the date is in the future: the item is published by the first "
                                       "build after {date}", date=raw_date))

@@ -151,7 +151,8 @@ class _Builder:
                     msg("put it in quotes (\"{value}\") if it is text, or drop the leading zero",
                         value=value),
                     source_text=self.text)
-                return value
+                digits = value.replace("_", "")
+                return int(digits, 10) if digits.lstrip("+-").isdigit() else value  # reported once, not twice
             try:
                 return int(value.replace("_", ""), 0)
             except ValueError:

@@ -56,12 +56,14 @@ class BuiltSite:
     def __init__(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="smartsite-browser-"))
         self.out = self.tmp / "public"
+        self.kinds: dict[str, Page] = {}
         try:
             run = run_cli("build", "--site", ROOT, "--output", self.out)
             self.error = None if run.code == 0 else f"the build failed (exit {run.code}):\n{run.err}{run.out}"
+            if self.error is None:
+                self.kinds = representatives(self.out)
         except Exception:  # a crash in the engine: fail the tests, not the collection of the whole suite
             self.error = "the build crashed:\n" + traceback.format_exc()
-        self.kinds: dict[str, Page] = representatives(self.out) if self.error is None else {}
 
 
 _built: BuiltSite | None = None
