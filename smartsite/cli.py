@@ -66,6 +66,13 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--office", default=None, help="only this responsible office, e.g. DKISP")
     rp.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
     rp.add_argument("--strict", action="store_true", help="exit 1 when any finding is an error")
+    dp = sub.add_parser("deploy", help="publish the built site to a server: a new release, then an atomic switch")
+    _common(dp)
+    dp.add_argument("--rsync", required=True, metavar="USER@HOST:/srv/portal",
+                    help="where releases/ and the current symlink live (a local folder without HOST:)")
+    dp.add_argument("--output", type=Path, default=None, help="the built site (default: SITE/public)")
+    dp.add_argument("--keep", type=int, default=5, help="how many releases to keep for rollbacks (default 5)")
+    dp.add_argument("--rollback", action="store_true", help="switch back to the previous release")
     im = sub.add_parser("import", help="turn pasted plain-text articles into news items")
     _common(im)
     im.add_argument("files", nargs="+", type=Path, metavar="FILE.txt")
@@ -113,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args, site_dir, lang)
     if args.command == "report":
         return _report(args, site_dir, lang)
+    if args.command == "deploy":
+        return _deploy(args, site_dir, gettext)
     options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size,
                       search=not getattr(args, "no_search", False))
     if args.command == "check":
@@ -270,6 +279,24 @@ def _import(args, site_dir: Path, lang: str) -> int:
         print(gettext("created {path}").format(path=path.relative_to(site_dir)), file=sys.stderr)
     print_report(report, lang)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
+
+
+def _deploy(args, site_dir: Path, gettext) -> int:
+    from . import deploy
+
+    try:
+        if args.rollback:
+            release = deploy.rollback(args.rsync)
+            print(gettext("rolled back: current is now release {release}").format(release=release), file=sys.stderr)
+        else:
+            release = deploy.deploy((args.output or site_dir / "public").resolve(), args.rsync, max(args.keep, 2))
+            print(gettext("deployed release {release}; current points to it").format(release=release),
+                  file=sys.stderr)
+    except deploy.DeployError as exc:
+        print(gettext("error: the deploy did not happen; the site being served is unchanged: {problem}").format(
+            problem=exc), file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
 
 
 def _report(args, site_dir: Path, lang: str) -> int:
