@@ -62,6 +62,7 @@ class SiteConfig:
     organisation: LocalText
     description: LocalText | None = None
     contact: Contact = field(default_factory=Contact)
+    precompress: bool = False  # also write .gz and .br beside text files
 
 
 @dataclass(frozen=True)

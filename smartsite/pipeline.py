@@ -27,6 +27,7 @@ from .write import Staging, check_output_dir
 
 LANGUAGES = ("id", "en")
 CACHE_DIR = ".smartsite-cache"
+PRECOMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv")
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,8 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
                                                           problem=str(exc)))
             result.timings["search"] = time.perf_counter() - t
         stage.write("_headers", headers.headers_file(stage.files | _index_files(stage.root)))
+        if p.site.config.precompress:
+            stage.precompress(PRECOMPRESSED)
         result.files = len(stage.files)
         if result.report.has_errors:
             stage.discard()

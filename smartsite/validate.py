@@ -352,7 +352,7 @@ def _site_config(src: SourceFile, d: dict, report: Report) -> SiteConfig:
         title=local(d["title"]), base_url=base, language=d["language"],
         timezone=d.get("timezone", "Asia/Makassar"), organisation=local(d["organisation"]),
         description=local(d.get("description")),
-        contact=Contact(c.get("email"), c.get("phone"), c.get("address")))
+        contact=Contact(c.get("email"), c.get("phone"), c.get("address")), precompress=d.get("precompress", False))
 
 
 def _masterplan(src: SourceFile, d: dict, c: _Checker) -> Masterplan:

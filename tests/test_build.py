@@ -309,3 +309,22 @@ def test_headings_in_markdown_never_skip_a_level_below_the_page_title(make_site,
     b = (site / "public/b/index.html").read_text()
     assert "<h2>Bagian</h2>" in a and "<h3>Sub</h3>" in a and "<h1>Bagian" not in a
     assert "<h2>Bagian</h2>" in b and "<h3>Sub</h3>" in b
+
+
+def test_precompressed_copies_when_the_site_asks_for_them(make_site, build):
+    import gzip
+
+    import brotli
+
+    site = make_site({"content/site.yaml": "title: Portal\nbase_url: https://example.org/\nlanguage: id\n"
+                                          "organisation: Dinas\nprecompress: true\n",
+                      "content/innovations/x.yaml": innovation()})
+    assert build(site).code == 0
+    page = site / "public/inovasi/x/index.html"
+    assert gzip.decompress(page.with_name("index.html.gz").read_bytes()) == page.read_bytes()
+    assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == page.read_bytes()
+    css = next((site / "public/css").glob("style.*.css"))
+    assert (css.parent / (css.name + ".br")).is_file()
+    plain = make_site({"content/innovations/x.yaml": innovation()})
+    assert build(plain).code == 0
+    assert not list((plain / "public").rglob("*.gz"))
