@@ -14,6 +14,7 @@ the command is used.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -33,5 +34,9 @@ def build_index(site_root: Path) -> None:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(str(exc)) from exc
-    if done.returncode != 0 or not (site_root / INDEX_DIR / "pagefind-entry.json").is_file():
+    entry = site_root / INDEX_DIR / "pagefind-entry.json"
+    if done.returncode != 0 or not entry.is_file():
         raise SearchIndexError((done.stderr or done.stdout).strip()[-500:] or f"exit code {done.returncode}")
+    # Pagefind lists the languages in hash-map order; sorted, two builds of one site are identical
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")

@@ -34,3 +34,19 @@ def test_two_builds_in_different_conditions_are_byte_identical(tmp_path):
     for rel in files1:  # no absolute local path leaks into the output
         data = (tmp_path / "out1" / rel).read_bytes()
         assert str(tmp_path).encode() not in data, rel
+
+
+def test_builds_on_different_days_are_byte_identical(tmp_path):
+    """The clock decides only whether a scheduled item is out yet; it never shows in the files."""
+    import datetime as dt
+
+    from smartsite.pipeline import Options, build
+
+    for name, day in (("one", dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)),
+                      ("two", dt.datetime(2027, 3, 15, tzinfo=dt.timezone.utc))):
+        result = build(ROOT, tmp_path / name, Options(now=day, search=False))
+        assert result.ok
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one.keys() == two.keys()
+    assert [str(k) for k in one if one[k] != two[k]] == []
