@@ -168,8 +168,7 @@ def test_focus_is_visible_and_the_skip_link_appears(browser, base_url, width):
 # --- search --------------------------------------------------------------------------------------------
 
 def test_search_finds_rakoor(browser, base_url, site_output):
-    if not (site_output / "cari" / "index.html").is_file():
-        pytest.skip("/cari/ is not in the built output yet (the Pagefind search page is still being added)")
+    assert (site_output / "cari" / "index.html").is_file(), "the search page /cari/ is missing"
     context, page = new_page(browser, WIDE)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
