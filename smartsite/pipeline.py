@@ -146,6 +146,16 @@ def _asset_names(assets: dict) -> dict:
     return names
 
 
+def _engine_key() -> str:
+    """Compiled templates depend on how the engine defines its filters and globals: a new engine, a new cache."""
+    import hashlib
+
+    from . import __version__, render
+
+    digest = hashlib.sha256(Path(render.__file__).read_bytes() + __version__.encode()).hexdigest()
+    return digest[:12]
+
+
 def _index_files(root: Path) -> set[str]:
     """Files Pagefind wrote into the staging folder (the build wrote the rest itself)."""
     folder = root / search.INDEX_DIR
@@ -208,8 +218,13 @@ def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
     if p is None:
         return result
     t = time.perf_counter()
+    bytecode_dir = None
+    if options.cache:
+        bytecode_dir = site_dir / CACHE_DIR / "jinja" / _engine_key()
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
     renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang,
-                                {**_globals(p, lang), "search_enabled": options.search}, p.published_assets)
+                                {**_globals(p, lang), "search_enabled": options.search}, p.published_assets,
+                                bytecode_dir)
                  for lang in LANGUAGES}
     failed: set[str] = set()
     with Staging(output) as stage:

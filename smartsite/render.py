@@ -26,6 +26,16 @@ from .urls import Router, path_of
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
+def _at_render_time(function):
+    """A filter Jinja must not evaluate while compiling (see ``Renderer``)."""
+
+    @jinja2.pass_context  # Jinja never folds a filter that needs the render context
+    def filter_(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    return filter_
+
+
 def _route(target: Any, args: tuple) -> tuple:
     if isinstance(target, str):
         return (target, tuple(args))
@@ -38,7 +48,7 @@ class Renderer:
     """One Jinja environment per interface language."""
 
     def __init__(self, layout_dirs: tuple[Path, ...], router: Router, lang: str, globals_: dict,
-                 assets: dict | None = None):
+                 assets: dict | None = None, bytecode_dir: Path | None = None):
         self.router = router
         self.assets = assets or {}  # asset path -> its (fingerprinted) path in the site
         self.lang = lang
@@ -50,10 +60,12 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # compiled templates kept between builds: keyed by the template's source, so an edit recompiles it
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)
         gettext = i18n.gettext_for(lang)
-        env.filters.update(
+        filters = dict(
             url=lambda target, *args: router.url(_route(target, args), lang),
             abs_url=lambda target, *args: router.absolute_url(_route(target, args), lang),
             url_in=lambda target, other: router.url(_route(target, ()), other),
@@ -73,6 +85,10 @@ class Renderer:
             message=lambda m: m.render(gettext),
             srcset=lambda picture: images.srcset(picture, lambda rel: router.url(("asset", (rel,)))),
         )
+        # Jinja folds a filter applied to a constant at compile time, and compiled templates are cached
+        # between builds and shared by both languages: every filter here depends on the build (base URL,
+        # asset hashes, language), so each is marked to run when the page is rendered.
+        env.filters.update({name: _at_render_time(f) for name, f in filters.items()})
         env.globals.update(
             chart_terms=self.chart_terms, chart_dimensions=self.chart_dimensions,
             chart_statuses=self.chart_statuses, chart_history=self.chart_history, chart_series=self.chart_series,

@@ -328,3 +328,18 @@ def test_precompressed_copies_when_the_site_asks_for_them(make_site, build):
     plain = make_site({"content/innovations/x.yaml": innovation()})
     assert build(plain).code == 0
     assert not list((plain / "public").rglob("*.gz"))
+
+
+def test_a_template_edit_shows_in_the_next_build_despite_the_compiled_template_cache(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation(),
+                      "layouts/404.html": "{% extends 'base.html' %}{% block content %}<h1>Versi satu</h1>{% endblock %}"})
+    assert build(site).code == 0
+    assert list((site / ".smartsite-cache/jinja").rglob("*.cache"))  # compiled templates are kept
+    (site / "layouts/404.html").write_text("{% extends 'base.html' %}{% block content %}<h1>Versi dua</h1>"
+                                           "{% endblock %}")
+    assert build(site).code == 0
+    assert "Versi dua" in (site / "public/404.html").read_text()
+    for cached in (site / ".smartsite-cache/jinja").rglob("*.cache"):  # a damaged cache is ignored, not trusted
+        cached.write_bytes(b"rusak")
+    assert build(site).code == 0
+    assert "Versi dua" in (site / "public/404.html").read_text()
