@@ -108,19 +108,21 @@ class Renderer:
     def _pct(self, value: float) -> str:
         return i18n.percent(value, self.lang)
 
-    def chart_terms(self, summary) -> Markup:
+    def _average_bars(self, chart_id: str, title: str, groups) -> Markup:
+        """Bars of the average progress of each (horizon or dimension, stats) group."""
         gettext = i18n.gettext_for(self.lang)
-        rows = [(h.name.get(self.lang), st.average_progress) for h, st in summary.horizons]
-        return charts.progress_bars("grafik-jangka", gettext("Average progress per term"),
+        rows = [(key.name.get(self.lang), st.average_progress) for key, st in groups]
+        return charts.progress_bars(chart_id, title,
                                     gettext("Average progress of the innovations that are not cancelled."),
                                     rows, self._pct, gettext("no data"))
 
+    def chart_terms(self, summary) -> Markup:
+        gettext = i18n.gettext_for(self.lang)
+        return self._average_bars("grafik-jangka", gettext("Average progress per term"), summary.horizons)
+
     def chart_dimensions(self, summary) -> Markup:
         gettext = i18n.gettext_for(self.lang)
-        rows = [(d.name.get(self.lang), st.average_progress) for d, st in summary.dimensions]
-        return charts.progress_bars("grafik-dimensi", gettext("Average progress per dimension"),
-                                    gettext("Average progress of the innovations that are not cancelled."),
-                                    rows, self._pct, gettext("no data"))
+        return self._average_bars("grafik-dimensi", gettext("Average progress per dimension"), summary.dimensions)
 
     def chart_statuses(self, stats, chart_id: str = "grafik-status") -> Markup:
         gettext = i18n.gettext_for(self.lang)

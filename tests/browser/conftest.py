@@ -197,24 +197,24 @@ def browser(playwright_instance):
         b.close()
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    """A 1280x800 page shared by the tests of a module (each test navigates it where it needs)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID")
+def _shared_page(browser, width: int):
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, locale="id-ID")
     try:
         yield ctx.new_page()
     finally:
         ctx.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    """A 1280x800 page shared by the tests of a module (each test navigates it where it needs)."""
+    yield from _shared_page(browser, 1280)
 
 
 @pytest.fixture(scope="module")
 def narrow_page(browser):
     """A 360x800 page shared by the tests of a module."""
-    ctx = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
-    try:
-        yield ctx.new_page()
-    finally:
-        ctx.close()
+    yield from _shared_page(browser, 360)
 
 
 @pytest.fixture(scope="session")
