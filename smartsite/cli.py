@@ -14,9 +14,7 @@ from pathlib import Path
 
 from . import i18n
 from .diagnostics import Report, msg
-from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR
-from .pipeline import Options, build, check
-from .write import UnsafeOutput
+from .options import CACHE_DIR, DEFAULT_MAX_FILE_BYTES, LANGUAGES, THEME_DIR, Options
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -40,6 +38,14 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
                              "(external links are listed, not fetched)")
     parser.add_argument("--no-search", action="store_true",
                         help="skip the search index (quicker previews; the search page then finds nothing)")
+    parser.add_argument("--languages", default=",".join(LANGUAGES), metavar="id,en",
+                        help="the interface languages to publish, Indonesian first (default: id,en)")
+    parser.add_argument("--no-images", action="store_true",
+                        help="do not draw a share image per innovation; every page shares the site's card")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write SITE/.smartsite-cache/ (a build from scratch)")
+    parser.add_argument("--jobs", type=int, default=None, metavar="N",
+                        help="processes for Markdown, images and pages (default: one per core)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -122,17 +128,36 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args, site_dir, lang)
     if args.command == "deploy":
         return _deploy(args, site_dir, gettext)
+    languages = tuple(dict.fromkeys(x.strip() for x in getattr(args, "languages", "id,en").split(",") if x.strip()))
+    if not languages or languages[0] != "id" or not set(languages) <= set(LANGUAGES):
+        print(gettext("error: --languages takes id, or id,en"), file=sys.stderr)
+        return EXIT_USAGE
     options = Options(base_url=args.base_url, drafts=args.drafts, max_file_bytes=args.max_file_size,
-                      search=not getattr(args, "no_search", False))
+                      search=not getattr(args, "no_search", False), languages=languages,
+                      images=not getattr(args, "no_images", False), cache=not getattr(args, "no_cache", False),
+                      jobs=getattr(args, "jobs", None))
     if args.command == "check":
+        from .pipeline import check
+
         result = check(site_dir, options)
         print_report(result.report, lang)
         if result.ok:
             print(gettext("check passed: no errors"), file=sys.stderr)
         return EXIT_OK if result.ok else EXIT_ERRORS
     output = (args.output or site_dir / "public").resolve()
+    from .write import UnsafeOutput, check_output_dir
+
     try:
-        result = build(site_dir, output, options)
+        check_output_dir(output, site_dir)  # before anything is read or written, the cache included
+        inputs = None
+        if options.cache and not args.check_links:
+            seen = _unchanged(site_dir, output, options, lang)
+            if isinstance(seen, int):
+                return seen
+            inputs = seen
+        from .pipeline import build
+
+        result = build(site_dir, output, options, inputs)
     except KeyboardInterrupt:
         print(gettext("interrupted; the previous site in {output} was left as it was").format(output=output),
               file=sys.stderr)
@@ -146,10 +171,38 @@ def main(argv: list[str] | None = None) -> int:
         print(gettext("the build failed; the previous site in {output} was left as it was").format(
             output=output), file=sys.stderr)
         return EXIT_ERRORS
-    print(gettext("built {pages} pages ({files} files) into {output}").format(
-        pages=result.pages, files=result.files, output=output), file=sys.stderr)
+    if result.up_to_date:
+        print(gettext("nothing changed since the last build: {output} is up to date").format(output=output),
+              file=sys.stderr)
+    else:
+        print(gettext("built {pages} pages ({files} files) into {output}").format(
+            pages=result.pages, files=result.files, output=output), file=sys.stderr)
     if args.check_links:
         return _check_links(output, result, gettext)
+    return EXIT_OK
+
+
+def _unchanged(site_dir: Path, output: Path, options: Options, lang: str):
+    """The exit code when the last build is still right (checked before any library is loaded),
+    else the state of the inputs, for the build to record."""
+    from . import manifest
+    from .cache import Cache
+
+    if not (site_dir / "content").is_dir():
+        return None
+    cache = Cache(site_dir / CACHE_DIR)
+    try:
+        inputs = manifest.inputs_state(site_dir, options)
+        previous = manifest.up_to_date(cache, output, inputs, options.now)
+    finally:
+        cache.close()
+    if previous is None:
+        return inputs
+    report = Report()
+    report.extend(previous["diagnostics"])
+    print_report(report, lang)
+    print(i18n.gettext_for(lang)("nothing changed since the last build: {output} is up to date").format(
+        output=output), file=sys.stderr)
     return EXIT_OK
 
 

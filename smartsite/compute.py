@@ -11,6 +11,8 @@ file is an error naming both.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 import posixpath
 from collections import defaultdict
@@ -20,7 +22,7 @@ from typing import Any, Iterable
 
 from .diagnostics import Report, msg
 from .load import Content
-from .markup import MarkdownRenderer, first_paragraph_text
+from .markup import MarkdownRenderer, first_paragraph_text, located
 from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site
 from .urls import Router, output_file, path_of, slugify
 
@@ -318,39 +320,145 @@ def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict,
     return resolve
 
 
-def render_markdown(site: Site, content: Content, router: Router, site_paths: set,
-                    report: Report) -> dict:
-    renderer = MarkdownRenderer()
-    file_routes = content_routes(site)
-    all_sources = {f.rel for f in content.files}
-    texts = {f.rel: f.text for f in content.files}
-    html: dict[str, str] = {}
+@dataclass(frozen=True)
+class MarkdownJob:
+    """One Markdown text to turn into HTML: whose it is, in which language, where it starts."""
 
-    def one(source: str, text: str, first_line: int, lang: str = "id") -> str:
-        resolver = make_resolver(source, file_routes, site_paths, content.assets, router, all_sources,
-                                 set(site.unpublished), lang)
-        out, problems = renderer.render(text, resolver)
-        for p in problems:
-            example = posixpath.relpath("content/innovations/sipades.yaml", posixpath.dirname(source))
-            hint = p.hint or msg("link to a content file by its path from this file ({example}) or to a page "
-                                 "(/inovasi/)", example=example)
-            report.error(source, first_line + p.line - 1, p.column, p.message, hint,
-                         source_text=texts.get(source))
-        return out
+    key: str  # where the HTML goes in the result ("content/news/x.md", or "...#en")
+    source: str  # the file whose links are resolved from its folder
+    lang: str
+    text: str
+    first_line: int  # file line of the text's first line
 
+    @property
+    def cache_key(self) -> str:
+        """The text and the place it is resolved from; links are checked again on every use."""
+        digest = hashlib.sha256(f"{self.source}\0{self.lang}\0{self.text}".encode()).hexdigest()
+        return MARKDOWN_CACHE_PREFIX + digest
+
+
+MARKDOWN_CACHE_PREFIX = "md:"
+
+
+@dataclass(frozen=True)
+class _LinkContext:
+    file_routes: dict
+    site_paths: set
+    assets: dict
+    router: Router
+    all_sources: set
+    unpublished: set
+
+    def resolver(self, source: str, lang: str):
+        return make_resolver(source, self.file_routes, self.site_paths, self.assets, self.router,
+                             self.all_sources, self.unpublished, lang)
+
+
+def markdown_jobs(site: Site, content: Content) -> list[MarkdownJob]:
+    jobs = []
     for doc in (*site.news, *site.pages):
-        html[doc.source] = one(doc.source, doc.body, doc.body_line)
+        jobs.append(MarkdownJob(doc.source, doc.source, "id", doc.body, doc.body_line))
         if doc.en is not None:
-            html[doc.source + "#en"] = one(doc.en.source, doc.en.body, doc.en.body_line, "en")
+            jobs.append(MarkdownJob(doc.source + "#en", doc.en.source, "en", doc.en.body, doc.en.body_line))
+    sources = {f.rel: f for f in content.files}
     for inn in site.innovations:
         if inn.summary is not None:
-            src = next((f for f in content.files if f.rel == inn.source), None)
+            src = sources.get(inn.source)
             line = _block_start(src, ("summary",)) if src else 1
-            html[inn.source] = one(inn.source, inn.summary.id, line)
+            jobs.append(MarkdownJob(inn.source, inn.source, "id", inn.summary.id, line))
             if inn.summary.en:
-                html[inn.source + "#en"] = one(inn.source, inn.summary.en, _block_start(src, ("summary", "en")),
-                                               "en")
+                jobs.append(MarkdownJob(inn.source + "#en", inn.source, "en", inn.summary.en,
+                                        _block_start(src, ("summary", "en")) if src else 1))
+    return jobs
+
+
+def _convert(state, start: int, stop: int) -> list:
+    """Render jobs[start:stop] (runs in a worker): (html, links, whole-text problem or None)."""
+    jobs, links = state
+    renderer = MarkdownRenderer()
+    out = []
+    for job in jobs[start:stop]:
+        html, problems = renderer.render(job.text, links.resolver(job.source, job.lang))
+        whole = next((p for p in problems if not p.href), None)
+        out.append((html, None if whole else renderer.links, whole))
+    return out
+
+
+def render_markdown(site: Site, content: Content, router: Router, site_paths: set, report: Report,
+                    cache=None, jobs: int | None = None) -> dict:
+    """Every Markdown text as HTML, by key; link problems reported at their file line.
+
+    A text is converted once per content: ``cache`` (a :class:`smartsite.cache.Cache`)
+    keeps the HTML with the links it contains and what each became. A cached
+    HTML is used only while every one of its links still resolves to the same
+    place (a renamed page, a new base URL or a deleted file converts it again).
+    Texts not in the cache are converted across ``jobs`` processes.
+    """
+    links = _LinkContext(content_routes(site), site_paths, content.assets, router,
+                         {f.rel for f in content.files}, set(site.unpublished))
+    texts = {f.rel: f.text for f in content.files}
+    work = markdown_jobs(site, content)
+    stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
+    # A cache that remembers the link context it was last used with (a preview's) needs no link checked
+    # again while that context is unchanged: every link then resolves as it did.
+    same_links = getattr(cache, "link_context", None) == links
+    html: dict[str, str] = {}
+    used: set[str] = set()
+    missing: list[MarkdownJob] = []
+    for job in work:
+        entry = stored.get(job.cache_key)
+        if entry is not None and (same_links or not entry[1]
+                                  or _still_resolves(entry[1], links.resolver(job.source, job.lang))):
+            html[job.key] = entry[0]
+            used.add(job.cache_key)
+            if entry[1]:
+                _report_links(job, [tuple(link) for link in entry[1]], links, texts, report)
+        else:
+            missing.append(job)
+    for job, (out, found, whole) in zip(missing, _parallel_convert(missing, links, jobs)):
+        html[job.key] = out
+        if whole is not None:
+            report.error(job.source, job.first_line + whole.line - 1, whole.column, whole.message, whole.hint,
+                         source_text=texts.get(job.source))
+            continue
+        _report_links(job, found, links, texts, report)
+        if cache is not None:
+            cache.put(job.cache_key, [out, found])
+            used.add(job.cache_key)
+    if cache is not None:
+        cache.forget(MARKDOWN_CACHE_PREFIX, used)
+        if hasattr(cache, "link_context"):
+            cache.link_context = links
     return html
+
+
+def _parallel_convert(missing: list, links: _LinkContext, jobs: int | None) -> list:
+    from .parallel import run_chunks
+
+    return run_chunks(_convert, len(missing), (missing, links), jobs)
+
+
+def _still_resolves(recorded, resolver) -> bool:
+    try:
+        return all(resolver(href)[0] == new for href, new in recorded)
+    except (TypeError, ValueError):  # an entry of the wrong shape: convert again
+        return False
+
+
+def _report_links(job: MarkdownJob, found, links: _LinkContext, texts: dict, report: Report) -> None:
+    """Report the text's broken links (resolved again here, so a cached text reports them too)."""
+    if not found:
+        return
+    resolver = links.resolver(job.source, job.lang)
+    problems = [(href, problem) for href, _new in found if (problem := resolver(href)[1]) is not None]
+    if not problems:
+        return
+    example = posixpath.relpath("content/innovations/sipades.yaml", posixpath.dirname(job.source))
+    for p in located(job.text, problems):
+        hint = p.hint or msg("link to a content file by its path from this file ({example}) or to a page "
+                             "(/inovasi/)", example=example)
+        report.error(job.source, job.first_line + p.line - 1, p.column, p.message, hint,
+                     source_text=texts.get(job.source))
 
 
 def _block_start(src, path: tuple) -> int:
@@ -376,11 +484,11 @@ class Output:
     sources: tuple[str, ...] = ()
     searchable: bool = False  # has text of its own in its language: goes into the search index
 
-    @property
+    @functools.cached_property  # asked for by every stage after this one: computed once
     def site_path(self) -> str:
         return path_of(self.route, self.lang)
 
-    @property
+    @functools.cached_property
     def file(self) -> str:
         return output_file(self.site_path)
 

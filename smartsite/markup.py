@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -114,11 +115,13 @@ class MarkdownRenderer:
                                      output_format="html")
         self._resolver: Resolver | None = None
         self._problems: list[tuple[str, object]] = []
+        self.links: list[tuple[str, str | None]] = []  # (href, what it became) of the last render, in order
 
     def _resolve(self, href: str) -> str | None:
         if self._resolver is None:
             return None
         new, problem = self._resolver(href)
+        self.links.append((href, new))
         if problem is not None:
             self._problems.append((href, problem))
         return new
@@ -129,12 +132,17 @@ class MarkdownRenderer:
             return "", [MarkupProblem("", *problem, msg("split it into shorter paragraphs or lists"))]
         self._resolver = resolver
         self._problems = []
+        self.links = []
         try:
             html = self._md.reset().convert(text)
         finally:
             self._resolver = None
-        problems = [MarkupProblem(href, *_locate(text, href), message) for href, message in self._problems]
-        return sanitize(html), problems
+        return sanitize(html), located(text, self._problems)
+
+
+def located(text: str, problems) -> list[MarkupProblem]:
+    """``(href, message)`` pairs as problems at the link's line and column in ``text``."""
+    return [MarkupProblem(href, *_locate(text, href), message) for href, message in problems]
 
 
 def sanitize(html: str) -> str:
@@ -188,6 +196,7 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _PARA_RE = re.compile(r"<p>(.*?)</p>", re.S)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a preview asks again for every unchanged item on every save
 def first_paragraph_text(html: str, limit: int = 300) -> str:
     """Plain text of the first paragraph, for summaries and meta descriptions."""
     import html as html_lib

@@ -257,3 +257,4 @@ class Site:
     news: tuple[NewsItem, ...]  # newest first
     pages: tuple[Page, ...]  # by menu order, then slug
     unpublished: tuple[str, ...] = ()  # valid news sources not published (drafts, future items)
+    next_publication: dt.datetime | None = None  # the first news date still in the future: the site changes then

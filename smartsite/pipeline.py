@@ -8,6 +8,7 @@ including the link checks, and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -18,26 +19,16 @@ from markupsafe import Markup
 
 from . import compute, evaluation, headers, images, opendata, search, social
 from .diagnostics import Report, msg
-from .load import DEFAULT_MAX_FILE_BYTES, THEME_DIR, Content, load
+from .load import Content, load
+from .options import CACHE_DIR, LANGUAGES, THEME_DIR, Options  # noqa: F401 (re-exported)
 from .model import Site
 from .render import Renderer
 from .urls import Router, output_file, path_of
 from .validate import validate
 from .write import Staging, check_output_dir
 
-LANGUAGES = ("id", "en")
-CACHE_DIR = ".smartsite-cache"
+SEARCH_KEY = "search:"
 PRECOMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv")
-
-
-@dataclass(frozen=True)
-class Options:
-    base_url: str | None = None  # overrides site.yaml's base_url
-    drafts: bool = False  # publish drafts and future-dated items (previews)
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-    now: dt.datetime | None = None  # the clock, for tests of scheduled items
-    cache: bool = True  # keep drawn images and rendered Markdown in SITE/.smartsite-cache/
-    search: bool = True  # build the Pagefind search index
 
 
 @dataclass
@@ -45,6 +36,9 @@ class Result:
     report: Report
     pages: int = 0
     files: int = 0
+    rewritten: int = 0  # files whose bytes changed (the others keep the previous build's file)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+    indexed: str | None = None  # a digest of the list of pages the search index was made from
     timings: dict = field(default_factory=dict)
     site: Site | None = None
     site_base_url: str = ""  # the base URL the site was built for (after --base-url)
@@ -74,15 +68,22 @@ class Plan:
     picture_files: dict  # output path -> file in the cache
     evaluation: "evaluation.Evaluation | None" = None
     published_assets: dict = field(default_factory=dict)  # asset path -> path in the site (fingerprinted)
+    languages: tuple = ("id", "en")
 
 
-def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
+def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=None) -> Plan | None:
+    """Everything up to rendering.
+
+    ``memory`` (a preview's :class:`smartsite.incremental.Memory`) keeps parsed
+    and validated files between builds, so only changed files are read again.
+    """
     report = result.report
     t = time.perf_counter()
-    content = load(site_dir, report, options.max_file_bytes)
+    content = load(site_dir, report, options.max_file_bytes, memory.files if memory is not None else None)
     result.timings["load"] = time.perf_counter() - t
     t = time.perf_counter()
-    site = validate(content, report, options.now, include_drafts=options.drafts)
+    site = validate(content, report, options.now, include_drafts=options.drafts,
+                    memory=memory.validation if memory is not None else None)
     result.timings["validate"] = time.perf_counter() - t
     if site is None:
         return None
@@ -97,23 +98,26 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
     generated = compute.generated_stamp(site)
     idx = compute.build_indexes(site, generated.date())
     outputs: list[compute.Output] = []
-    for lang in LANGUAGES:
+    for lang in options.languages:
         outputs.extend(compute.route_table(site, summary, idx, lang))
     ev = _evaluate(site, content, generated.date())
     if ev is not None:
-        for lang in LANGUAGES:
+        for lang in options.languages:
             outputs.append(compute.Output(("evaluation", ()), lang, "evaluation.html", {"ev": ev}))
             outputs.append(compute.Output(("dossier", ()), lang, "dossier.html", {"ev": ev}))
     outputs.append(compute.sitemap_output(outputs))
     site_paths = {o.site_path for o in outputs}
-    html = compute.render_markdown(site, content, router, site_paths, report)
+    t_md = time.perf_counter()
+    html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs)
+    result.timings["markdown"] = time.perf_counter() - t_md
     data = opendata.data_files(site, summary, router, generated.isoformat())
     data.update(opendata.evaluation_files(site, router))
     published_assets = _asset_names(content.assets)
     extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
     cache_dir = site_dir / CACHE_DIR if options.cache else None
-    shares, share_files, default_share = social.share_images(site, cache_dir)
+    t_img = time.perf_counter()
+    shares, share_files, default_share = social.share_images(site, cache_dir, options.images, options.jobs)
     extra.update({rel: "(share image)" for rel in share_files})
     pictures, picture_files = _process_images(site, content, cache_dir, report)
     for item in site.news:
@@ -122,13 +126,14 @@ def plan(site_dir: Path, options: Options, result: Result) -> Plan | None:
             shares[item.route] = social.ShareImage(fallback.path, item.image_alt.id, fallback.width,
                                                    fallback.height)
     extra.update({rel: "(image)" for rel in picture_files})
+    result.timings["images"] = time.perf_counter() - t_img
     compute.check_collisions(outputs, extra, report)
     result.timings["compute"] = time.perf_counter() - t
     if report.has_errors:
         return None
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
                 content.assets, generated, content, shares, default_share, share_files, pictures, picture_files, ev,
-                published_assets)
+                published_assets, tuple(options.languages))
 
 
 def _asset_names(assets: dict) -> dict:
@@ -209,65 +214,145 @@ def check(site_dir: Path, options: Options = Options()) -> Result:
     return result
 
 
-def build(site_dir: Path, output: Path, options: Options = Options()) -> Result:
+def build(site_dir: Path, output: Path, options: Options = Options(), inputs: str | None = None) -> Result:
+    """Build the site into ``output``; nothing is replaced unless the whole build succeeded.
+
+    With the cache on, a build whose inputs and output are exactly as the last
+    one left them does nothing (see :mod:`smartsite.manifest`); ``inputs`` is
+    that state when the caller measured it already.
+    """
+    from . import manifest
+    from .cache import Cache
+
     result = Result(Report())
     site_dir = Path(site_dir).resolve()
     output = Path(output).resolve()
     check_output_dir(output, site_dir)  # before anything is written, the cache included
-    p = plan(site_dir, options, result)
-    if p is None:
+    cache = Cache(site_dir / CACHE_DIR) if options.cache else None
+    try:
+        if cache is not None:
+            inputs = inputs or manifest.inputs_state(site_dir, options)
+            previous = manifest.up_to_date(cache, output, inputs, options.now)
+            if previous is not None:
+                result.report.extend(previous["diagnostics"])
+                result.pages, result.files, result.up_to_date = previous["pages"], previous["files"], True
+                return result
+            manifest.forget(cache, output)  # the output is about to change
+        p = plan(site_dir, options, result, cache)
+        if p is None:
+            return result
+        index_key = SEARCH_KEY + str(output)
+        with Staging(output) as stage:
+            _write_site(p, options, stage, result, site_dir / CACHE_DIR if options.cache else None,
+                        cache.get(index_key) if cache is not None else None)
+            if result.report.has_errors:
+                stage.discard()
+                return result
+            stage.commit()
+        if cache is not None:
+            if result.indexed is not None:  # the pages the published index was made from
+                cache.put(index_key, result.indexed)
+            manifest.record(cache, output, inputs, stage.files, result.pages, result.report.sorted(),
+                            p.site.next_publication)
         return result
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _write_site(p: Plan, options: Options, stage: Staging, result: Result, cache_dir: Path | None,
+                indexed_before: str | None = None) -> None:
+    """Render every page (on every core) and write it, the data, images and assets into ``stage``."""
     t = time.perf_counter()
     bytecode_dir = None
-    if options.cache:
-        bytecode_dir = site_dir / CACHE_DIR / "jinja" / _engine_key()
+    if cache_dir is not None:
+        bytecode_dir = cache_dir / "jinja" / _engine_key()
         bytecode_dir.mkdir(parents=True, exist_ok=True)
-    renderers = {lang: Renderer(p.content.layout_dirs, p.router, lang,
-                                {**_globals(p, lang), "search_enabled": options.search}, p.published_assets,
-                                bytecode_dir)
-                 for lang in LANGUAGES}
-    failed: set[str] = set()
-    with Staging(output) as stage:
-        for o in p.outputs:
-            try:
-                text = renderers[o.lang].render(o)
-            except jinja2.TemplateError as exc:
-                if str(exc) not in failed:  # one report per problem, not one per page
-                    failed.add(str(exc))
-                    _template_error(exc, o, p, result.report)
-                continue
-            stage.write(o.file, text)
+    state = _PageJob(p, options.search, stage.root, stage.previous, bytecode_dir)
+    from .parallel import run_chunks
+
+    seen: set[str] = set()
+    for file, reused, diagnostics in run_chunks(_render_range, len(p.outputs), state, options.jobs):
+        if file is not None:
+            stage.placed(file, reused)
             result.pages += 1
-        for name, text in p.data.items():
-            stage.write(f"data/{name}", text)
-        for rel, data in p.generated_files.items():
-            stage.write(rel, data)
-        for rel, source in p.picture_files.items():
-            stage.copy(rel, source)
-        if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():
-            name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,
-                                                    (stage.root / "evaluasi/dosir/index.html").read_bytes())
-            stage.write(f"data/{name}", data)
-        for rel, source in p.assets.items():
-            stage.copy(output_file(path_of(("asset", (p.published_assets[rel],)))), source)
-        result.timings["render+write"] = time.perf_counter() - t
-        if options.search and not result.report.has_errors:
-            t = time.perf_counter()
+        for key, found in diagnostics:
+            if key not in seen:  # one report per template problem, not one per page
+                seen.add(key)
+                result.report.extend(found)
+    result.timings["pages"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for name, text in p.data.items():
+        stage.write(f"data/{name}", text)
+    for rel, data in p.generated_files.items():
+        stage.write(rel, data)
+    for rel, source in p.picture_files.items():
+        stage.copy(rel, source)
+    if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():
+        name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,
+                                                (stage.root / "evaluasi/dosir/index.html").read_bytes())
+        stage.write(f"data/{name}", data)
+    for rel, source in p.assets.items():
+        stage.copy(output_file(path_of(("asset", (p.published_assets[rel],)))), source)
+    result.timings["files"] = time.perf_counter() - t
+    if options.search and not result.report.has_errors:
+        t = time.perf_counter()
+        indexed = sorted(o.file for o in p.outputs if o.searchable)
+        result.indexed = hashlib.sha256("\n".join(indexed).encode()).hexdigest()
+        # The index is made from the indexed pages alone: when the previous build's index was made from
+        # these very pages and none of them changed by a byte, it is still right.
+        if indexed_before == result.indexed and stage.reused.issuperset(indexed) \
+                and stage.reuse_tree(search.INDEX_DIR):
+            result.timings["search (reused)"] = time.perf_counter() - t
+        else:
             try:
                 search.build_index(stage.root)
             except search.SearchIndexError as exc:
                 result.report.error("pagefind", 0, 0, msg("the search index could not be built: {problem}",
                                                           problem=str(exc)))
             result.timings["search"] = time.perf_counter() - t
-        stage.write("_headers", headers.headers_file(stage.files | _index_files(stage.root)))
-        if p.site.config.precompress:
-            stage.precompress(PRECOMPRESSED)
-        result.files = len(stage.files)
-        if result.report.has_errors:
-            stage.discard()
-            return result
-        stage.commit()
-    return result
+    stage.write("_headers", headers.headers_file(stage.files | _index_files(stage.root)))
+    if p.site.config.precompress:
+        stage.precompress(PRECOMPRESSED)
+    result.files = len(stage.files)
+    result.rewritten = len(stage.files - stage.reused)
+
+
+@dataclass(frozen=True)
+class _PageJob:
+    """What a page-rendering worker needs; forked workers share it, nothing is pickled."""
+
+    plan: Plan
+    search: bool
+    root: Path
+    previous: Path | None
+    bytecode_dir: Path | None
+
+
+def _render_range(job: _PageJob, start: int, stop: int) -> list:
+    """Render and write outputs[start:stop]: (file or None, linked from the previous build, diagnostics)."""
+    from .write import checked_rel, place
+
+    p = job.plan
+    renderers: dict = {}
+    folders: set = set()
+    out = []
+    for o in p.outputs[start:stop]:
+        renderer = renderers.get(o.lang)
+        if renderer is None:
+            renderer = renderers[o.lang] = Renderer(
+                p.content.layout_dirs, p.router, o.lang, {**_globals(p, o.lang), "search_enabled": job.search},
+                p.published_assets, job.bytecode_dir)
+        try:
+            text = renderer.render(o)
+        except jinja2.TemplateError as exc:
+            found = Report()
+            _template_error(exc, o, p, found)
+            out.append((None, False, [(str(exc), found.items)]))
+            continue
+        file = checked_rel(o.file)
+        out.append((file, place(job.root, file, text.encode("utf-8"), job.previous, folders), []))
+    return out
 
 
 @dataclass(frozen=True)
@@ -289,7 +374,7 @@ def _globals(p: Plan, lang: str) -> dict:
                         image.alt)
 
     return {
-        "languages": LANGUAGES,
+        "languages": p.languages,
         "share_image_for": share_image_for,
         "organisation_jsonld": social.organisation(p.site, p.router),
         "picture": lambda item: p.pictures.get(item.image),

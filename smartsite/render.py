@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from . import charts, i18n, images
 from .compute import Output
+from .templatecache import CheckedBytecodeCache
 from .model import STATUS_LABELS, STATUSES, LocalText
 from .urls import Router, path_of
 
@@ -61,7 +62,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             # compiled templates kept between builds: keyed by the template's source, so an edit recompiles it
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+            bytecode_cache=CheckedBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         env.install_gettext_translations(i18n.translations(lang), newstyle=True)
         gettext = i18n.gettext_for(lang)

@@ -3,11 +3,16 @@
 ``python build.py serve`` builds the site (drafts and scheduled items
 included and marked, no search index) into ``.smartsite-cache/serve/``,
 serves it with ``livereload`` on 127.0.0.1:8000 and watches ``content/``,
-``layouts/`` and ``assets/``. A burst of saves (a "save all", a ``git pull``)
-waits for the files to settle and makes one rebuild. A save that breaks the
-content does not stop the server and does not replace the last good pages:
-every page then shows the same diagnostics as the command line, until the
-next good save clears them.
+``layouts/`` and ``assets/`` through the operating system's file events
+(``watchdog``: inotify on Linux), so a save is seen at once and an idle
+server does not scan the archive. A burst of saves (a "save all", a ``git
+pull``) is merged: the rebuild starts once no file changed for
+:data:`SETTLE_SECONDS`, and saves during a rebuild make one more rebuild,
+not one each. Rebuilds render only the pages the change affects
+(:mod:`smartsite.incremental`). A save that breaks the content does not stop
+the server and does not replace the last good pages: every page then shows
+the same diagnostics as the command line, until the next good save clears
+them.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from typing import Callable
 
 from . import i18n
 from .diagnostics import Report
-from .pipeline import CACHE_DIR, Options, build
+from .incremental import Memory, rebuild
+from .options import CACHE_DIR, Options
 
 WATCHED = ("content", "layouts", "assets")
-SETTLE_SECONDS = 0.25  # a burst of saves is over when nothing changed for this long
+SETTLE_SECONDS = 0.05  # a burst of saves is over when nothing changed for this long
 
 
 @dataclass
@@ -40,16 +46,15 @@ class Preview:
     error: str | None = None  # the diagnostics of the last failed build, as the command line prints them
     builds: int = 0
     last_seconds: float = 0.0
-    built_from: dict = field(default_factory=dict)  # the watched files' state of the last build
     on_build: Callable[["Preview"], None] | None = None  # told after every build (the terminal shows it)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    memory: Memory = field(default_factory=Memory)  # what the last build knew, so the next renders less
 
     def rebuild(self) -> bool:
         with self.lock:
-            self.built_from = snapshot(self.site_dir)
             started = time.perf_counter()
-            result = build(self.site_dir, self.output,
-                           Options(base_url=self.base_url, drafts=True, search=False))
+            result = rebuild(self.site_dir, self.output,
+                             Options(base_url=self.base_url, drafts=True, search=False), self.memory)
             self.last_seconds = time.perf_counter() - started
             self.builds += 1
             gettext = i18n.gettext_for(self.lang)
@@ -63,31 +68,68 @@ def _format(report: Report, gettext: Callable[[str], str]) -> str:
     return "\n".join(d.format(gettext) for d in report.sorted())
 
 
-def snapshot(site_dir: Path) -> dict:
-    """Modification times of every watched file, to see when a burst of saves is over."""
-    stamps = {}
-    for name in WATCHED:
-        for root, dirs, files in os.walk(site_dir / name):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for f in files:
-                path = os.path.join(root, f)
-                try:
-                    st = os.stat(path)
-                except FileNotFoundError:
-                    continue
-                stamps[path] = (st.st_mtime_ns, st.st_size)
-    return stamps
+class Watcher:
+    """File events from the watched folders, merged into bursts: one rebuild per burst.
 
+    ``watchdog`` delivers the events on its own thread; a second thread waits
+    for the first event, then until no event came for ``settle`` seconds, and
+    calls ``on_burst``. Events that arrive while ``on_burst`` runs start the
+    next burst: a ``git pull`` during a rebuild costs exactly one more.
+    """
 
-def wait_until_settled(site_dir: Path, settle: float = SETTLE_SECONDS, limit: float = 10.0) -> None:
-    before = snapshot(site_dir)
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        time.sleep(settle)
-        now = snapshot(site_dir)
-        if now == before:
-            return
-        before = now
+    def __init__(self, site_dir: Path, on_burst: Callable[[], None], settle: float = SETTLE_SECONDS):
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.on_burst = on_burst
+        self.settle = settle
+        self.changed = threading.Event()
+        self.last_event = 0.0
+        self.bursts = 0
+        self._stop = False
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.event_type in ("opened", "closed_no_write"):
+                    return  # reading a file changes nothing
+                names = [os.path.basename(str(p)) for p in (event.src_path, getattr(event, "dest_path", ""))
+                         if p]
+                if all(n.startswith(".") or n.endswith("~") for n in names):
+                    return  # editors' swap and backup files are not content
+                watcher.last_event = time.monotonic()
+                watcher.changed.set()
+
+        self.observer = Observer()
+        for name in WATCHED:
+            if (site_dir / name).is_dir():
+                self.observer.schedule(Handler(), str(site_dir / name), recursive=True)
+        self.thread = threading.Thread(target=self._run, name="smartsite-watch", daemon=True)
+
+    def start(self) -> None:
+        self.observer.start()
+        self.thread.start()
+
+    def stop(self) -> None:
+        self._stop = True
+        self.changed.set()
+        self.observer.stop()
+
+    def _run(self) -> None:
+        while not self._stop:
+            self.changed.wait()
+            if self._stop:
+                return
+            while time.monotonic() - self.last_event < self.settle:  # the burst is still going on
+                time.sleep(self.settle / 2)
+            self.changed.clear()
+            self.bursts += 1
+            try:
+                self.on_burst()
+            except Exception:  # the server must survive anything a rebuild does
+                import traceback
+
+                traceback.print_exc()
 
 
 def error_page(preview: Preview) -> bytes:
@@ -143,9 +185,10 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, lang: str =
     """Build once, then serve and rebuild on every burst of changes until interrupted."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
 
     # livereload drops a reload that comes within 3 s of the previous one; an editor who saves
-    # twice in a row must still see the second save. Bursts are merged by wait_until_settled().
+    # twice in a row must still see the second save. Bursts are merged by the Watcher.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
 
     site_dir = site_dir.resolve()
@@ -154,15 +197,17 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, lang: str =
     preview.rebuild()
     preview.on_build = on_build
     server = Server(make_app(preview))
+    loop = IOLoop.current()  # the loop server.serve() runs; other threads may only add callbacks to it
 
-    def changed() -> None:
-        wait_until_settled(site_dir)
-        if snapshot(site_dir) != preview.built_from:  # the other folders' watchers see the same burst
-            preview.rebuild()
+    def burst() -> None:
+        preview.rebuild()
+        loop.add_callback(LiveReloadHandler.reload_waiters, "*")  # the browsers reload, on the loop's thread
 
-    for name in WATCHED:
-        if (site_dir / name).is_dir():
-            server.watch(str(site_dir / name), changed)
+    watcher = Watcher(site_dir, burst)
+    watcher.start()
     if on_ready is not None:
         on_ready(preview)
-    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
+    finally:
+        watcher.stop()

@@ -22,7 +22,7 @@ from .model import STATUS_LABELS, Site
 from .urls import Router, path_of
 
 SHARE_DIR = "bagikan"
-SHARE_VERSION = "1"
+SHARE_VERSION = "2"
 SHARE_SIZE = (1200, 630)
 
 
@@ -43,43 +43,79 @@ def _name(stem: str, data: bytes) -> str:
     return f"{SHARE_DIR}/{stem}.{hashlib.sha256(data).hexdigest()[:8]}.{_extension(data)}"
 
 
-def _cached_draw(cache_dir: Path | None, key_parts: tuple, draw) -> bytes:
-    """Draw once per distinct input; the cache is keyed by every input and the version."""
-    key = hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
-    if cache_dir is not None:
-        cached = cache_dir / "share" / key
-        if cached.is_file():
-            data = cached.read_bytes()
-            if data.startswith((b"\x89PNG", b"\xff\xd8")) and data.endswith((b"IEND\xaeB`\x82", b"\xff\xd9")):
-                return data
-    data = draw()
-    if cache_dir is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-    return data
+def _cache_key(key_parts: tuple) -> str:
+    return hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
 
 
-def share_images(site: Site, cache_dir: Path | None) -> tuple[dict, dict, ShareImage]:
-    """(route -> ShareImage, output path -> bytes, the default ShareImage)."""
+_RECENT: dict[str, bytes] = {}  # a preview's rebuilds ask for the same cards again: kept in memory
+_RECENT_MAX = 2000
+
+
+def _cached(cache_dir: Path | None, key: str) -> bytes | None:
+    if key in _RECENT:
+        return _RECENT[key]
+    if cache_dir is None:
+        return None
+    cached = cache_dir / "share" / key
+    if cached.is_file():
+        stored = cached.read_bytes()
+        data, check = stored[:-32], stored[-32:]
+        if len(stored) > 32 and hashlib.sha256(data).digest() == check:
+            if len(_RECENT) < _RECENT_MAX:
+                _RECENT[key] = data
+            return data
+    return None  # absent, or a damaged file (its checksum does not match): drawn again
+
+
+def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
+    if cache_dir is None:
+        return
+    cached = cache_dir / "share" / key
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_bytes(data + hashlib.sha256(data).digest())  # the picture, then its checksum
+    os.replace(tmp, cached)
+
+
+def _draw_range(cards: list, start: int, stop: int) -> list[bytes]:
+    return [share_image(*args) for args in cards[start:stop]]
+
+
+def _draw_all(cache_dir: Path | None, cards: list[tuple], jobs: int | None) -> list[bytes]:
+    """Each card's image: from the cache when its inputs were drawn before, else drawn (on every core)."""
+    from .parallel import run_chunks
+
+    keys = [_cache_key(card) for card in cards]
+    found = [_cached(cache_dir, key) for key in keys]
+    missing = [i for i, data in enumerate(found) if data is None]
+    drawn = run_chunks(_draw_range, len(missing), [cards[i] for i in missing], jobs)
+    for i, data in zip(missing, drawn):
+        found[i] = data
+        _store(cache_dir, keys[i], data)
+    return found
+
+
+def share_images(site: Site, cache_dir: Path | None, innovations: bool = True,
+                 jobs: int | None = None) -> tuple[dict, dict, ShareImage]:
+    """(route -> ShareImage, output path -> bytes, the default ShareImage).
+
+    ``innovations=False`` draws only the site's card, which every page then uses.
+    """
     gettext = i18n.gettext_for("id")
     files: dict[str, bytes] = {}
     by_route: dict = {}
     title = site.config.title.id
-    default_lines = [site.config.organisation.id]
-    data = _cached_draw(cache_dir, ("site", title, default_lines),
-                        lambda: share_image(title, default_lines, "", None, title))
-    default = ShareImage(_name("portal", data), title)
-    files[default.path] = data
-    for inn in site.innovations:
+    # A card is share_image()'s arguments: what the picture shows is all its cache key needs.
+    cards = [(title, (site.config.organisation.id,), "", None, title)]
+    shown = list(site.innovations) if innovations else []
+    for inn in shown:
         dimension = site.masterplan.dimension(inn.dimension).name.id
-        lines = [dimension, inn.owner]
-        status = gettext(STATUS_LABELS[inn.status])
-        data = _cached_draw(cache_dir, ("innovation", inn.name.id, lines, status, inn.progress, title),
-                            lambda: share_image(inn.name.id, lines, status, inn.progress, title))
-        image = ShareImage(_name(inn.id, data),
-                           f"{inn.name.id}: {status}, {inn.progress}%")
+        cards.append((inn.name.id, (dimension, inn.owner), gettext(STATUS_LABELS[inn.status]), inn.progress, title))
+    pictures = _draw_all(cache_dir, cards, jobs)
+    default = ShareImage(_name("portal", pictures[0]), title)
+    files[default.path] = pictures[0]
+    for inn, card, data in zip(shown, cards[1:], pictures[1:]):
+        image = ShareImage(_name(inn.id, data), f"{inn.name.id}: {card[2]}, {inn.progress}%")
         files[image.path] = data
         by_route[inn.route] = image
     return by_route, files, default

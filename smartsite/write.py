@@ -11,8 +11,11 @@ refused.
 
 from __future__ import annotations
 
+import filecmp
 import os
+import posixpath
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -57,6 +60,55 @@ def remove_stale_staging(output: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def checked_rel(rel: str) -> str:
+    """``rel`` if it names a file inside the output folder; refuse anything else."""
+    norm = posixpath.normpath(rel)
+    if norm in (".", "") or norm.startswith(("../", "/")) or norm == ".." or "\0" in norm:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    return norm
+
+
+def place(root: Path, rel: str, data: bytes, previous: Path | None, folders: set) -> bool:
+    """Write ``data`` to ``root/rel``; True when it was linked from ``previous/rel`` instead.
+
+    A file whose bytes equal the previous build's is not written again: the new
+    site gets a hard link to the old file, so it keeps its inode and its
+    modification time (servers, rsync and caches see it as unchanged).
+    """
+    target = os.path.join(root, rel)
+    parent = os.path.dirname(target)
+    if parent not in folders:
+        os.makedirs(parent, exist_ok=True)
+        folders.add(parent)
+    if previous is not None and _same_file(os.path.join(previous, rel), data):
+        try:
+            os.link(os.path.join(previous, rel), target)
+            return True
+        except OSError:  # another file system, or links not allowed: write it
+            pass
+    with open(target, "wb") as f:
+        f.write(data)
+    return False
+
+
+def _same_file(path: str, data: bytes) -> bool:
+    try:
+        st = os.lstat(path)  # a symbolic link is never taken over
+        if st.st_size != len(data) or not stat.S_ISREG(st.st_mode):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 class Staging:
     """Collects the new site in a temporary folder; ``commit()`` swaps it in."""
 
@@ -66,26 +118,60 @@ class Staging:
         remove_stale_staging(self.output)
         self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{self.output.name}-",
                                           dir=self.output.parent))
+        self.previous = self.output if self.output.is_dir() else None
         self.files: set[str] = set()
+        self.reused: set[str] = set()  # files identical to the previous build's, linked not written
+        self._folders: set[str] = set()
 
-    def _target(self, rel: str) -> Path:
-        target = (self.root / rel).resolve()
-        if not target.is_relative_to(self.root) or target == self.root:
-            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    def claim(self, rel: str) -> str:
+        rel = checked_rel(rel)
         if rel in self.files:
             raise ValueError(f"two outputs for one file: {rel!r}")
         self.files.add(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        return rel
+
+    def placed(self, rel: str, reused: bool) -> None:
+        """Record a file a worker process wrote (see :func:`place`)."""
+        self.claim(rel)
+        if reused:
+            self.reused.add(rel)
 
     def write(self, rel: str, data: bytes | str) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        self._target(rel).write_bytes(data)
+        rel = self.claim(rel)
+        if place(self.root, rel, data, self.previous, self._folders):
+            self.reused.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:
-        target = self._target(rel)
+        rel = self.claim(rel)
+        target = os.path.join(self.root, rel)
+        parent = os.path.dirname(target)
+        if parent not in self._folders:
+            os.makedirs(parent, exist_ok=True)
+            self._folders.add(parent)
+        old = None if self.previous is None else os.path.join(self.previous, rel)
+        if old is not None and _regular(old) and filecmp.cmp(source, old, shallow=False):
+            try:
+                os.link(old, target)
+                self.reused.add(rel)
+                return
+            except OSError:
+                pass
         shutil.copyfile(source, target)
+
+    def reuse_tree(self, rel: str) -> bool:
+        """Link a whole folder of the previous build (an index that did not change) into the new one."""
+        if self.previous is None or not (self.previous / rel).is_dir():
+            return False
+        old = self.previous / rel
+        for path in sorted(old.rglob("*")):
+            if not path.is_symlink() and path.is_file():
+                name = path.relative_to(self.previous).as_posix()
+                target = os.path.join(self.root, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(path, target)
+        return True
 
     def precompress(self, suffixes: tuple[str, ...]) -> int:
         """Write ``name.gz`` and ``name.br`` beside every file with one of ``suffixes``.
@@ -100,6 +186,14 @@ class Staging:
         made = 0
         for rel in sorted(self.files):
             if not rel.endswith(suffixes):
+                continue
+            old = self.previous
+            if rel in self.reused and old is not None and _regular(str(old / (rel + ".gz"))) \
+                    and _regular(str(old / (rel + ".br"))):
+                for suffix in (".gz", ".br"):  # compressed from the same bytes by the previous build
+                    self.claim(rel + suffix)
+                    os.link(old / (rel + suffix), self.root / (rel + suffix))
+                    self.reused.add(rel + suffix)
                 continue
             data = (self.root / rel).read_bytes()
             self.write(rel + ".gz", gzip.compress(data, compresslevel=9, mtime=0))

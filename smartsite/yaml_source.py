@@ -18,7 +18,7 @@ tree, which keeps marks, and construct plain Python values ourselves:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,8 +35,7 @@ MAX_DEPTH = 64
 Path = tuple  # tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # a tuple: tens of thousands are made per build, cheaply
     line: int  # 1-based, in the file (front matter offsets already applied)
     column: int  # 1-based
     raw: str | None = None  # the scalar as written, for plain (unquoted) scalars

@@ -8,6 +8,7 @@ folder; ``build(site_dir)`` runs the real command line on it.
 from __future__ import annotations
 
 import io
+import os
 import sys
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
@@ -83,11 +84,55 @@ class Run:
     err: str
 
 
+# The whole suite runs with the build cache on (the default), off, or damaged before every build:
+# SMARTSITE_TEST_CACHE=off|damaged python -m pytest. Every mode must give the same results.
+# Tests of the cache itself are marked ``about_the_cache`` and always run with it as a user has it.
+CACHE_MODE = os.environ.get("SMARTSITE_TEST_CACHE", "on")
+_active = {"mode": CACHE_MODE}
+
+
+@pytest.fixture(autouse=True)
+def _cache_mode(request):
+    _active["mode"] = "on" if request.node.get_closest_marker("about_the_cache") else CACHE_MODE
+    yield
+    _active["mode"] = CACHE_MODE
+
+
+def damage_cache(site_dir: Path) -> int:
+    """Overwrite part of every file in the site's build cache with garbage; how many were damaged."""
+    damaged = 0
+    folder = Path(site_dir) / ".smartsite-cache"
+    if not folder.is_dir():
+        return 0
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "serve" in path.relative_to(folder).parts:
+            continue
+        data = bytearray(path.read_bytes())
+        if not data:
+            continue
+        middle = len(data) // 2
+        data[middle:middle + 64] = b"\xde\xad" * 32
+        path.write_bytes(bytes(data[:len(data)]))
+        damaged += 1
+    return damaged
+
+
+def _with_cache_mode(args: list[str]) -> list[str]:
+    if not args or args[0] != "build":
+        return args
+    if _active["mode"] == "off":
+        return args + ["--no-cache"]
+    if _active["mode"] == "damaged" and "--site" in args:
+        damage_cache(Path(args[args.index("--site") + 1]))
+    return args
+
+
 def run_cli(*args: str) -> Run:
+    args = _with_cache_mode([str(a) for a in args])
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         try:
-            code = main([str(a) for a in args])
+            code = main(args)
         except SystemExit as exc:  # argparse errors
             code = int(exc.code or 0)
     return Run(code, out.getvalue(), err.getvalue())

@@ -7,6 +7,8 @@ import re
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from conftest import innovation, news
 
 from smartsite.linkcheck import check_links
@@ -330,6 +332,7 @@ def test_precompressed_copies_when_the_site_asks_for_them(make_site, build):
     assert not list((plain / "public").rglob("*.gz"))
 
 
+@pytest.mark.about_the_cache
 def test_a_template_edit_shows_in_the_next_build_despite_the_compiled_template_cache(make_site, build):
     site = make_site({"content/innovations/x.yaml": innovation(),
                       "layouts/404.html": "{% extends 'base.html' %}{% block content %}<h1>Versi satu</h1>{% endblock %}"})

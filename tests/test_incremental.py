@@ -1,0 +1,238 @@
+"""Rebuilds that do only what changed, and caches that are never wrong.
+
+A build with nothing changed does nothing; a build after a change rewrites
+only files whose bytes changed (the others keep their inode); the preview
+renders only the pages a save affects and ends with exactly the files a full
+build makes; Markdown, share images and the manifest come from the cache
+only while they are still right, and a damaged cache is noticed and rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, damage_cache, innovation, news, run_cli, write_files
+from smartsite import parallel
+from smartsite.cache import Cache
+from smartsite.incremental import Memory, rebuild
+from smartsite.options import Options
+from smartsite.pipeline import build
+
+WITA = dt.timezone(dt.timedelta(hours=8))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def small_site(make_site):
+    return make_site({
+        "content/innovations/sipades.yaml": innovation(name="Sipades", tags="[desa]"),
+        "content/innovations/lapor.yaml": innovation(name="Lapor Bupati", status="done", progress=100),
+        "content/news/2024/satu.md": news("Berita Satu", "2024-03-01", "Tentang [Sipades](../../innovations/sipades.yaml).",
+                                          innovations="[sipades]", tags="[desa]"),
+        "content/news/2024/dua.md": news("Berita Dua", "2024-03-02", "Isi kedua.", tags="[desa, layanan]"),
+        "content/news/2024/tiga.md": news("Berita Tiga", "2024-03-03", "Isi ketiga."),
+        "content/pages/tentang.md": news("Tentang", "2024-01-01", "Halaman tentang.", menu=1).replace(
+            "date: 2024-01-01\n", ""),
+    })
+
+
+@pytest.mark.about_the_cache
+def test_a_second_build_with_nothing_changed_does_nothing(small_site, build):
+    first = build(small_site)
+    assert first.code == 0
+    before = inodes(small_site / "public")
+    mtimes = {p: (small_site / "public" / p).stat().st_mtime_ns for p in before}
+    again = build(small_site)
+    assert again.code == 0 and "tidak ada yang berubah" in again.err
+    assert inodes(small_site / "public") == before
+    assert {p: (small_site / "public" / p).stat().st_mtime_ns for p in before} == mtimes
+
+
+@pytest.mark.about_the_cache
+def test_an_edit_rewrites_only_the_files_whose_bytes_changed(small_site, build):
+    assert build(small_site).code == 0
+    before = inodes(small_site / "public")
+    path = small_site / "content/news/2024/tiga.md"
+    path.write_text(news("Berita Tiga", "2024-03-03", "Isi ketiga, diperbaiki."))
+    assert build(small_site).code == 0
+    after = inodes(small_site / "public")
+    assert "diperbaiki" in (small_site / "public/berita/2024/tiga/index.html").read_text()
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert "berita/2024/tiga/index.html" in changed
+    assert "inovasi/sipades/index.html" not in changed  # does not show the item
+    assert "berita/2024/satu/index.html" not in changed
+    shows_the_item = {"berita/2024/tiga/index.html", "en/news/2024/tiga/index.html",  # the item
+                      "index.html", "en/index.html",  # the dashboards' latest news
+                      "berita/index.html", "en/news/index.html",  # the first page of the news list
+                      "feed.xml", "en/feed.xml", "_headers"}
+    assert changed <= shows_the_item | {p for p in after if p.endswith(".xml")}
+
+
+@pytest.mark.about_the_cache
+def test_the_warnings_are_repeated_when_nothing_changed(make_site, build):
+    site = make_site({"content/innovations/x.yaml": innovation(status="done", progress=90)})
+    first = build(site)
+    again = build(site)
+    assert "progress" in first.err and "tidak ada yang berubah" in again.err
+    assert [line for line in again.err.splitlines() if "peringatan" in line] == \
+        [line for line in first.err.splitlines() if "peringatan" in line]
+
+
+@pytest.mark.about_the_cache
+def test_a_damaged_or_deleted_output_is_built_again(small_site, build):
+    assert build(small_site).code == 0
+    page = small_site / "public/berita/2024/dua/index.html"
+    good = page.read_bytes()
+    page.write_text("rusak")
+    assert "tidak ada yang berubah" not in build(small_site).err
+    assert page.read_bytes() == good
+    shutil.rmtree(small_site / "public")
+    assert build(small_site).code == 0 and page.read_bytes() == good
+
+
+def test_a_scheduled_item_appears_when_its_time_comes_without_any_file_changing(make_site):
+    site = make_site({"content/news/2024/nanti.md": news("Terbit Nanti", "2024-06-01 09:00")})
+    out = site / "public"
+    early = build(site, out, Options(search=False, now=dt.datetime(2024, 5, 1, tzinfo=WITA)))
+    assert early.ok and not (out / "berita/2024/nanti/index.html").exists()
+    still_early = build(site, out, Options(search=False, now=dt.datetime(2024, 5, 2, tzinfo=WITA)))
+    assert still_early.up_to_date
+    later = build(site, out, Options(search=False, now=dt.datetime(2024, 6, 1, 9, 1, tzinfo=WITA)))
+    assert not later.up_to_date and (out / "berita/2024/nanti/index.html").is_file()
+
+
+@pytest.mark.about_the_cache
+def test_the_markdown_cache_follows_a_renamed_link_target(small_site, build):
+    assert build(small_site).code == 0
+    assert 'href="/inovasi/sipades/"' in (small_site / "public/berita/2024/satu/index.html").read_text()
+    # satu.md is unchanged, but the innovation it links to moves: the cached HTML must not be reused
+    os.rename(small_site / "content/innovations/sipades.yaml", small_site / "content/innovations/sipades-baru.yaml")
+    r = build(small_site)
+    assert r.code == 1 and "satu.md:8:19" in r.err and "sipades.yaml" in r.err, r.err
+    (small_site / "content/news/2024/satu.md").write_text(
+        news("Berita Satu", "2024-03-01", "Tentang [Sipades](../../innovations/sipades-baru.yaml)."))
+    assert build(small_site).code == 0
+    assert 'href="/inovasi/sipades-baru/"' in (small_site / "public/berita/2024/satu/index.html").read_text()
+
+
+@pytest.mark.about_the_cache
+@pytest.mark.parametrize("damage", ["garbage", "deleted", "truncated"])
+def test_a_damaged_cache_is_noticed_and_the_site_is_the_same(damage, small_site, build, tmp_path):
+    assert build(small_site, "--no-cache", output=tmp_path / "reference").code == 0
+    assert build(small_site).code == 0
+    cache = small_site / ".smartsite-cache"
+    if damage == "garbage":
+        assert damage_cache(small_site) > 0
+    elif damage == "deleted":
+        shutil.rmtree(cache)
+    else:
+        for path in cache.rglob("*.sqlite"):
+            path.write_bytes(path.read_bytes()[:100])
+    os.utime(small_site / "content/news/2024/dua.md")  # touched: a real build, not a no-op
+    assert build(small_site, output=tmp_path / "again").code == 0
+    assert tree(tmp_path / "again") == tree(tmp_path / "reference")
+
+
+def test_a_damaged_cache_entry_is_discarded_not_used(tmp_path):
+    cache = Cache(tmp_path)
+    cache.put("md:x", ["<p>baik</p>", []])
+    cache.close()
+    db = next(tmp_path.glob("*.sqlite"))
+    data = db.read_bytes()
+    assert data.count(b"<p>baik</p>") == 1
+    db.write_bytes(data.replace(b"<p>baik</p>", b"<p>buruk</p>"[:11]))
+    again = Cache(tmp_path)
+    assert again.get_many("md:") == {} and again.discarded
+    again.put("md:y", ["<p>lagi</p>", []])
+    again.close()
+    assert Cache(tmp_path).get_many("md:") == {"md:y": ["<p>lagi</p>", []]}
+
+
+def test_pages_made_in_parallel_are_the_pages_made_in_one_process(small_site, build, tmp_path, monkeypatch):
+    assert build(small_site, "--jobs", "1", "--no-cache", output=tmp_path / "one").code == 0
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)  # fork workers even for a small site
+    assert parallel.workers_for(50, 2) == 2
+    assert build(small_site, "--jobs", "2", "--no-cache", output=tmp_path / "two").code == 0
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+def _preview(site: Path, out: Path, memory: Memory):
+    return rebuild(site, out, Options(base_url="http://127.0.0.1:8000/", drafts=True, search=False), memory)
+
+
+def _full(site: Path, out: Path):
+    return _preview(site, out, Memory())
+
+
+EDITS = [
+    ("news body", lambda s: (s / "content/news/2024/dua.md").write_text(news("Berita Dua", "2024-03-02", "Isi baru."))),
+    ("news title", lambda s: (s / "content/news/2024/dua.md").write_text(
+        news("Judul Dua Baru", "2024-03-02", "Isi baru.", tags="[layanan]"))),
+    ("innovation", lambda s: (s / "content/innovations/lapor.yaml").write_text(
+        innovation(name="Lapor Bupati", status="in-progress", progress=70))),
+    ("news added", lambda s: (s / "content/news/2024/empat.md").write_text(news("Berita Empat", "2024-04-01"))),
+    ("news removed", lambda s: (s / "content/news/2024/tiga.md").unlink()),
+    ("template", lambda s: write_files(s, {"layouts/page.html": (ROOT / "layouts/page.html").read_text().replace(
+        "{% block content %}", "{% block content %}<p class=\"catatan\">Catatan tata letak</p>")})),
+    ("site title", lambda s: (s / "content/site.yaml").write_text(
+        (s / "content/site.yaml").read_text().replace("Portal Uji", "Portal Uji Baru"))),
+    ("translation", lambda s: (s / "content/news/2024/satu.en.md").write_text(
+        news("News One", "2024-03-01", "In English.").replace("date: 2024-03-01\n", ""))),
+]
+
+
+def test_the_preview_after_each_save_equals_a_full_build(small_site, tmp_path):
+    out = tmp_path / "preview"
+    memory = Memory()
+    first = _preview(small_site, out, memory)
+    assert first.ok
+    total = first.pages
+    for name, edit in EDITS:
+        edit(small_site)
+        result = _preview(small_site, out, memory)
+        assert result.ok, (name, result.report.items)
+        reference = tmp_path / f"full-{name.replace(' ', '-')}"
+        assert _full(small_site, reference).ok
+        assert tree(out) == tree(reference), name
+        if name == "news body":
+            assert 0 < result.pages < total / 3, "an edited item renders the pages that show it, not the site"
+
+
+def test_a_broken_save_keeps_the_last_good_preview_and_the_fix_restores_it(small_site, tmp_path):
+    out = tmp_path / "preview"
+    memory = Memory()
+    assert _preview(small_site, out, memory).ok
+    good = tree(out)
+    (small_site / "content/innovations/lapor.yaml").write_text(innovation(name="Lapor Bupati", progress=120))
+    broken = _preview(small_site, out, memory)
+    assert not broken.ok and tree(out) == good
+    (small_site / "content/innovations/lapor.yaml").write_text(
+        innovation(name="Lapor Bupati", status="done", progress=100))
+    assert _preview(small_site, out, memory).ok and tree(out) == good
+
+
+@pytest.mark.about_the_cache
+def test_the_search_index_is_reused_when_no_indexed_page_changed(small_site, build):
+    assert build(small_site, search=True).code == 0
+    index = small_site / "public/pagefind"
+    before = inodes(index)
+    assert before
+    os.utime(small_site / "content/news/2024/dua.md")  # touched, not changed: a real build, same pages
+    r = build(small_site, search=True)
+    assert r.code == 0 and "tidak ada yang berubah" not in r.err
+    assert inodes(index) == before
+    (small_site / "content/news/2024/dua.md").write_text(news("Berita Dua", "2024-03-02", "Kata kunci baru."))
+    assert build(small_site, search=True).code == 0
+    assert inodes(index) != before
