@@ -17,7 +17,6 @@ tree, which keeps marks, and construct plain Python values ourselves:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -42,11 +41,39 @@ class Position(NamedTuple):  # a tuple: tens of thousands are made per build, ch
     tag: str | None = None  # the YAML 1.1 type the scalar was resolved to
 
 
-@dataclass(frozen=True)
 class YamlDocument:
-    data: Any
-    values: dict  # Path -> Position of the value
-    keys: dict  # Path -> Position of the key naming that value
+    """The data of one YAML text, and where each value and key stands in the file.
+
+    Positions are needed only to report a problem, and keeping them for every
+    value of ten thousand files would cost more memory than the rest of the
+    build: they are worked out from the text the first time they are asked for.
+    """
+
+    __slots__ = ("data", "_text", "_offset", "_maps")
+
+    def __init__(self, data: Any, values: dict | None = None, keys: dict | None = None,
+                 text: str = "", line_offset: int = 0):
+        self.data = data
+        self._text = text
+        self._offset = line_offset
+        self._maps = (values, keys) if values is not None and keys is not None else None
+
+    def _positions(self) -> tuple[dict, dict]:
+        if self._maps is None:
+            builder = _Builder("", "", Report(), self._offset, record=True)
+            builder.build(yaml.compose(self._text, Loader=_Loader), (), 0)  # parsed once before: cannot fail
+            self._maps = (builder.values, builder.keys)
+        return self._maps
+
+    @property
+    def values(self) -> dict:
+        """Path -> Position of the value."""
+        return self._positions()[0]
+
+    @property
+    def keys(self) -> dict:
+        """Path -> Position of the key naming that value."""
+        return self._positions()[1]
 
     def where(self, path: Path) -> Position:
         """The best position for a path: its value, else its key, else its parent."""
@@ -72,11 +99,12 @@ _TAG = "tag:yaml.org,2002:"
 
 
 class _Builder:
-    def __init__(self, rel: str, text: str, report: Report, line_offset: int):
+    def __init__(self, rel: str, text: str, report: Report, line_offset: int, record: bool = False):
         self.rel = rel
         self.text = text
         self.report = report
         self.offset = line_offset
+        self.record = record  # keep the position of every value and key
         self.values: dict = {}
         self.keys: dict = {}
         self.budget = MAX_NODES
@@ -92,7 +120,8 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0 or depth > MAX_DEPTH:
             raise _TooComplex(node)
-        self.values[path] = self.pos(node, scalar=True)
+        if self.record:
+            self.values[path] = self.pos(node, scalar=True)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
@@ -112,22 +141,24 @@ class _Builder:
                                   source_text=self.text)
                 continue
             key = key_node.value  # keys are names: keep them as written
-            kp = self.pos(key_node)
             if key == "<<" and key_node.tag == _TAG + "merge":
+                kp = self.pos(key_node)
                 self.report.error(self.rel, kp.line, kp.column,
                                   msg("merge keys (<<) are not supported; write the fields out"),
                                   source_text=self.text)
                 continue
             if key in first_seen:
+                kp = self.pos(key_node)
                 self.report.error(
                     self.rel, kp.line, kp.column,
                     msg("'{key}' appears twice in the same block (first on line {first})",
-                        key=key, first=first_seen[key].line),
+                        key=key, first=self.pos(first_seen[key]).line),
                     msg("keep one of them; YAML would silently use only the last"),
                     source_text=self.text)
                 continue
-            first_seen[key] = kp
-            self.keys[path + (key,)] = kp
+            first_seen[key] = key_node
+            if self.record:
+                self.keys[path + (key,)] = self.pos(key_node)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
@@ -207,7 +238,7 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0,
                                     "are expanded (at most {nodes} values, {depth} levels)",
                                     nodes=MAX_NODES, depth=MAX_DEPTH))
         return None
-    return YamlDocument(data, builder.values, builder.keys)
+    return YamlDocument(data, text=text, line_offset=line_offset)
 
 
 def _syntax_hint(text: str, mark: yaml.Mark | None):
