@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from .diagnostics import Report, msg
 from .load import Content
 from .markup import MarkdownRenderer, first_paragraph_text, located
-from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site
+from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site, Tag
 from .urls import Router, output_file, path_of, slugify
 
 NEWS_PER_PAGE = 10
@@ -118,6 +118,10 @@ class TagIndex:
         return ("tag", (self.slug,))
 
     @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.news) // NEWS_PER_PAGE))
+
+    @property
     def count(self) -> int:
         return len(self.news) + len(self.innovations)
 
@@ -151,24 +155,42 @@ class MilestoneEntry:
 
 @dataclass(frozen=True)
 class Pager:
+    """Page ``number`` of ``total`` of a paginated list whose first page is ``base`` (a route)."""
+
     number: int
     total: int
+    base: tuple = ("news_list", ())
 
     @property
     def route(self):
-        return ("news_list", (self.number,))
+        kind, args = self.base
+        return (kind, args + (self.number,))
 
     @property
     def previous(self) -> "Pager | None":
-        return Pager(self.number - 1, self.total) if self.number > 1 else None
+        return Pager(self.number - 1, self.total, self.base) if self.number > 1 else None
 
     @property
     def next(self) -> "Pager | None":
-        return Pager(self.number + 1, self.total) if self.number < self.total else None
+        return Pager(self.number + 1, self.total, self.base) if self.number < self.total else None
 
     @property
-    def pages(self) -> tuple["Pager", ...]:
-        return tuple(Pager(n, self.total) for n in range(1, self.total + 1))
+    def window(self) -> tuple["Pager | None", ...]:
+        """The pages to link: the first, the last and two either side of this one; None marks a gap.
+
+        Linking every page from every page would make a list of a thousand pages a million links.
+        """
+        shown = sorted({1, self.total, *range(max(1, self.number - PAGER_NEIGHBOURS),
+                                               min(self.total, self.number + PAGER_NEIGHBOURS) + 1)})
+        out: list = []
+        for n in shown:
+            if out and n - out[-1].number > 1:
+                out.append(None)
+            out.append(Pager(n, self.total, self.base))
+        return tuple(out)
+
+
+PAGER_NEIGHBOURS = 2
 
 
 def group_by(innovations: Iterable[Innovation], keys: Iterable[Any], attr: str) -> tuple[Group, ...]:
@@ -554,8 +576,13 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
             "innovations": tuple(idx.innovations_by_id[i] for i in item.innovations
                                  if i in idx.innovations_by_id)}, (item.source,), item.has(lang)))
     add(Output(("tags", ()), lang, "tags.html", {"tags": idx.tags}))
-    for tag in idx.tags:
-        add(Output(tag.route, lang, "tag.html", {"tag": tag}))
+    for tag in idx.tags:  # paginated like the news list: a topic gathers hundreds of items over the years
+        for n in range(1, tag.pages + 1):
+            pager = Pager(n, tag.pages, tag.route)
+            # the page shows its own slice, so a change to one item redoes one page of the topic
+            add(Output(pager.route, lang, "tag.html", {
+                "tag": Tag(tag.slug, tag.name), "items": tag.news[(n - 1) * NEWS_PER_PAGE: n * NEWS_PER_PAGE],
+                "pager": pager, "innovations": tag.innovations if n == 1 else ()}))
     for page in site.pages:
         add(Output(page.route, lang, "page.html", {"page": page}, (page.source,), page.has(lang)))
     add(Output(("data", ()), lang, "data.html", {"summary": summary}))

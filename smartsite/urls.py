@@ -78,7 +78,9 @@ def path_of(route: Route, lang: str = "id") -> str:
     if kind == "tags":
         return f"{prefix}{w['tag']}/"
     if kind == "tag":
-        return f"{prefix}{w['tag']}/{_safe(args[0])}/"
+        page = args[1] if len(args) > 1 else 1
+        first = f"{prefix}{w['tag']}/{_safe(args[0])}/"
+        return first if page == 1 else f"{first}{w['page']}/{int(page)}/"
     if kind == "page":
         return f"{prefix}{_safe(args[0])}/"
     if kind == "data":

@@ -346,3 +346,27 @@ def test_a_template_edit_shows_in_the_next_build_despite_the_compiled_template_c
         cached.write_bytes(b"rusak")
     assert build(site).code == 0
     assert "Versi dua" in (site / "public/404.html").read_text()
+
+
+def test_a_topic_is_paginated_like_the_news_list_and_pagers_show_a_window(make_site, build):
+    files = {"content/innovations/x.yaml": innovation(name="Inovasi Desa", tags="[desa]")}
+    for day in range(1, 26):
+        files[f"content/news/2024/b{day:02d}.md"] = news(f"Berita {day:02d}", f"2024-03-{day:02d}", tags="[desa]")
+    for n in range(100):
+        files[f"content/news/2023/lain-{n:03d}.md"] = news(f"Lain {n}", "2023-01-01", tags="[lain]")
+    site = make_site(files)
+    assert build(site).code == 0
+    first = (site / "public/topik/desa/index.html").read_text()
+    third = (site / "public/topik/desa/halaman/3/index.html").read_text()
+    assert "Inovasi Desa" in first and "Inovasi Desa" not in third  # innovations on the first page only
+    assert "Berita 25" in first and "Berita 16" in first and "Berita 15" not in first  # newest first, 10 a page
+    assert third.count('<li>\n    <article>') == 5 and "Berita 01" in third
+    assert 'href="/topik/desa/halaman/2/" rel="prev"' in third and "(halaman 3 dari 3)" in third
+    assert not (site / "public/topik/desa/halaman/4").exists()
+    assert '<a href="/topik/desa/halaman/3/">3</a>' in first
+    # 125 news make 13 list pages: page 7 links 1, 5-9 and 13 with gaps, not all thirteen
+    seventh = (site / "public/berita/halaman/7/index.html").read_text()
+    pager = seventh[seventh.index('<nav class="pager"'):]
+    pager = pager[:pager.index("</nav>")]
+    linked = re.findall(r">(\d+)</(?:a|span)>", pager)
+    assert linked == ["1", "5", "6", "7", "8", "9", "13"] and pager.count('class="gap"') == 2
