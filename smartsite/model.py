@@ -226,7 +226,10 @@ class NewsItem:
 
     @property
     def route(self):
-        return ("news", (self.date.year, self.slug))
+        known = self.__dict__.get("_route")  # asked for tens of thousands of times per build
+        if known is None:
+            known = self.__dict__["_route"] = ("news", (self.date.year, self.slug))
+        return known
 
 
 @dataclass(frozen=True)

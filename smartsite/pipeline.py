@@ -368,10 +368,16 @@ class ShareTag:
 def _globals(p: Plan, lang: str) -> dict:
     menu = tuple(page for page in p.site.pages if page.menu is not None)
 
+    tags: dict = {}  # ShareImage -> its ShareTag: most pages share the default image
+
     def share_image_for(route) -> ShareTag:
         image = p.shares.get(route, p.default_share)
-        return ShareTag(p.router.absolute(path_of(("asset", (image.path,)))), image.width, image.height,
-                        image.alt)
+        try:
+            return tags[image]
+        except KeyError:
+            tag = tags[image] = ShareTag(p.router.absolute(path_of(("asset", (image.path,)))), image.width,
+                                         image.height, image.alt)
+            return tag
 
     return {
         "languages": p.languages,

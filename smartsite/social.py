@@ -15,11 +15,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from . import i18n
 from .images import share_image
 from .model import STATUS_LABELS, Site
-from .urls import Router, path_of
+from .urls import Router
 
 SHARE_DIR = "bagikan"
 SHARE_VERSION = "2"
@@ -145,9 +146,9 @@ def news_article(item, router: Router, lang: str, site: Site, image_url: str) ->
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": item.title.get(lang),
-        "datePublished": item.date.isoformat(),
+        "datePublished": i18n.iso(item.date),
         "inLanguage": lang if item.has(lang) else "id",
-        "mainEntityOfPage": router.absolute(path_of(item.route, lang)),
+        "mainEntityOfPage": router.absolute_url(item.route, lang),
         "image": [image_url],
         "publisher": {"@type": "GovernmentOrganization", "name": site.config.organisation.id},
     }
@@ -156,3 +157,36 @@ def news_article(item, router: Router, lang: str, site: Site, image_url: str) ->
     if item.place:
         data["contentLocation"] = {"@type": "Place", "name": item.place}
     return data
+
+
+def html_safe_json(text: str) -> str:
+    """JSON text that may stand inside ``<script>``: ``<``, ``>``, ``&`` and ``'`` as ``\\u`` escapes,
+    as Jinja's ``tojson`` writes them."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+_BREADCRUMB_LIST = '{"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": ['
+
+
+class BreadcrumbLists:
+    """schema.org BreadcrumbList of a page, as the JSON ``tojson`` makes of it (keys sorted).
+
+    Most pages share their first crumbs (the dashboard, the section), so
+    each (position, name, URL) is encoded once.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict = {}  # (position, name, url) -> its ListItem as html-safe JSON
+
+    def __call__(self, crumbs: Iterable[tuple[str, str]]) -> str:
+        """The html-safe JSON of the list of (name, absolute URL), the dashboard first."""
+        parts = []
+        for position, (name, url) in enumerate(crumbs, 1):
+            key = (position, name, url)
+            try:
+                parts.append(self._items[key])
+            except KeyError:
+                item = {"@type": "ListItem", "position": position, "name": name, "item": url}
+                text = self._items[key] = html_safe_json(json.dumps(item, sort_keys=True))
+                parts.append(text)
+        return _BREADCRUMB_LIST + ", ".join(parts) + "]}"

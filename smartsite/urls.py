@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,8 +45,24 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+_PATHS: dict = {}  # (route, lang) -> site path: routes are values, so each is worked out once
+
+
 def path_of(route: Route, lang: str = "id") -> str:
     """The site path of a route, from the site root, without the base path."""
+    key = (route, lang)
+    try:
+        return _PATHS[key]
+    except KeyError:
+        path = _path_of(route, lang)
+        if len(_PATHS) < 200_000:  # bounded: a long preview session builds many sites
+            _PATHS[key] = path
+        return path
+    except TypeError:  # a route that cannot be a key
+        return _path_of(route, lang)
+
+
+def _path_of(route: Route, lang: str) -> str:
     kind, args = route
     w = _WORDS[lang]
     prefix = "/" if lang == "id" else f"/{lang}/"
@@ -135,7 +152,11 @@ def output_file(site_path: str) -> str:
 
 @dataclass(frozen=True)
 class Router:
-    """Knows the base URL; turns site paths into links and absolute URLs."""
+    """Knows the base URL; turns site paths into links and absolute URLs.
+
+    A route's link is worked out once: the same routes (the menu, the
+    header, the same innovations and topics) are asked for on every page.
+    """
 
     base_url: str  # always ends with "/"
 
@@ -143,15 +164,45 @@ class Router:
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
+    @cached_property
+    def _href_prefix(self) -> str:
+        return self.base_path.rstrip("/")
+
+    @cached_property
+    def _absolute_prefix(self) -> str:
+        return self.base_url.rstrip("/")
+
+    @cached_property
+    def _links(self) -> dict:
+        return {}  # (route, lang) -> link
+
+    @cached_property
+    def _absolute_links(self) -> dict:
+        return {}  # (route, lang) -> absolute URL
+
     def href(self, site_path: str) -> str:
         """The link to use inside the site: the base path plus the site path."""
-        return self.base_path.rstrip("/") + site_path
+        return self._href_prefix + site_path
 
     def absolute(self, site_path: str) -> str:
-        return self.base_url.rstrip("/") + site_path
+        return self._absolute_prefix + site_path
 
     def url(self, route: Route, lang: str = "id") -> str:
-        return self.href(path_of(route, lang))
+        key = (route, lang)
+        try:
+            return self._links[key]
+        except KeyError:
+            link = self._links[key] = self.href(path_of(route, lang))
+            return link
+        except TypeError:  # a route that cannot be a key
+            return self.href(path_of(route, lang))
 
     def absolute_url(self, route: Route, lang: str = "id") -> str:
-        return self.absolute(path_of(route, lang))
+        key = (route, lang)
+        try:
+            return self._absolute_links[key]
+        except KeyError:
+            link = self._absolute_links[key] = self.absolute(path_of(route, lang))
+            return link
+        except TypeError:
+            return self.absolute(path_of(route, lang))
