@@ -306,7 +306,7 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result, cache
             result.timings["search (reused)"] = time.perf_counter() - t
         else:
             try:
-                search.build_index(stage.root)
+                search.build_index(stage.root, indexed)
             except search.SearchIndexError as exc:
                 result.report.error("pagefind", 0, 0, msg("the search index could not be built: {problem}",
                                                           problem=str(exc)))
