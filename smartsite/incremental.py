@@ -31,8 +31,7 @@ from . import headers, opendata, validate
 from .cache import Cache
 from .diagnostics import Report
 from .options import CACHE_DIR, Options
-from .pipeline import Plan, Result, _engine_key, _globals, _template_error, _write_site, plan
-from .render import Renderer
+from .pipeline import Plan, Result, _engine_key, _template_error, _write_site, plan, renderer_for
 from .urls import output_file, path_of
 from .write import Staging, checked_rel
 
@@ -157,14 +156,9 @@ def _full(p: Plan, options: Options, output: Path, result: Result, site_dir: Pat
 def _render_some(state, start: int, stop: int) -> list:
     """(file, bytes or None, diagnostics) for todo[start:stop] (runs in a worker when there are many)."""
     p, search_enabled, todo, bytecode_dir = state
-    renderers: dict = {}
     out = []
     for o in todo[start:stop]:
-        renderer = renderers.get(o.lang)
-        if renderer is None:
-            renderer = renderers[o.lang] = Renderer(
-                p.content.layout_dirs, p.router, o.lang, {**_globals(p, o.lang), "search_enabled": search_enabled},
-                p.published_assets, bytecode_dir)
+        renderer = renderer_for(p, o.lang, search_enabled, bytecode_dir)
         try:
             out.append((o.file, renderer.render(o).encode("utf-8"), []))
         except jinja2.TemplateError as exc:

@@ -329,20 +329,33 @@ class _PageJob:
     bytecode_dir: Path | None
 
 
+_RENDERERS: dict = {}  # this process's Jinja environments for the plan being rendered (see renderer_for)
+
+
+def renderer_for(p: Plan, lang: str, search_enabled: bool, bytecode_dir: Path | None) -> Renderer:
+    """The process's renderer for ``p`` in ``lang``: made once, reused by every chunk of pages it renders.
+
+    Making one loads and compiles every template it uses; a worker renders several chunks.
+    """
+    key = (id(p), lang, search_enabled, bytecode_dir)
+    known = _RENDERERS.get(key)
+    if known is None or known[0] is not p:
+        _RENDERERS.clear()  # another plan: the old environments hold the old build's state
+        known = _RENDERERS[key] = (p, Renderer(p.content.layout_dirs, p.router, lang,
+                                               {**_globals(p, lang), "search_enabled": search_enabled},
+                                               p.published_assets, bytecode_dir))
+    return known[1]
+
+
 def _render_range(job: _PageJob, start: int, stop: int) -> list:
     """Render and write outputs[start:stop]: (file or None, linked from the previous build, diagnostics)."""
     from .write import checked_rel, place
 
     p = job.plan
-    renderers: dict = {}
     folders: set = set()
     out = []
     for o in p.outputs[start:stop]:
-        renderer = renderers.get(o.lang)
-        if renderer is None:
-            renderer = renderers[o.lang] = Renderer(
-                p.content.layout_dirs, p.router, o.lang, {**_globals(p, o.lang), "search_enabled": job.search},
-                p.published_assets, job.bytecode_dir)
+        renderer = renderer_for(p, o.lang, job.search, job.bytecode_dir)
         try:
             text = renderer.render(o)
         except jinja2.TemplateError as exc:
