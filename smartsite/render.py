@@ -353,68 +353,29 @@ class Renderer:
         asked of the Router once per route.
         """
         at_render_time = _at_render_time
-        links: dict = {}  # route -> link in this language
-        absolute: dict = {}  # route -> absolute URL in this language
-        links_in: dict = {}  # (route, language) -> link
-        absolute_in: dict = {}  # (route, language) -> absolute URL
         assets: dict = {}  # asset path -> link
-        files: dict = {}  # path of a file the build made -> link
         labels: dict = {}  # status -> its label
         text_of = LocalText.get
         local_text = LocalText
 
         def asset_file_url(rel: str) -> str:
-            try:
-                return files[rel]
-            except KeyError:
-                link = files[rel] = router.url(("asset", (rel,)))
-                return link
+            return router.url(("asset", (rel,)))
 
         @at_render_time
         def url(_ctx, target, *args):
-            route = (target, args) if isinstance(target, str) else target if isinstance(target, tuple) \
-                else target.route
-            try:
-                return links[route]
-            except KeyError:
-                link = links[route] = router.url(route, lang)
-                return link
-            except TypeError:  # a route that cannot be a key
-                return router.url(route, lang)
+            return router.url(_route(target, args), lang)  # the Router remembers every (route, language)
 
         @at_render_time
         def abs_url(_ctx, target, *args):
-            route = (target, args) if isinstance(target, str) else target if isinstance(target, tuple) \
-                else target.route
-            try:
-                return absolute[route]
-            except KeyError:
-                link = absolute[route] = router.absolute_url(route, lang)
-                return link
-            except TypeError:
-                return router.absolute_url(route, lang)
+            return router.absolute_url(_route(target, args), lang)
 
         @at_render_time
         def url_in(_ctx, target, other):
-            key = (_route(target, ()), other)
-            try:
-                return links_in[key]
-            except KeyError:
-                link = links_in[key] = router.url(*key)
-                return link
-            except TypeError:
-                return router.url(*key)
+            return router.url(_route(target, ()), other)
 
         @at_render_time
         def abs_url_in(_ctx, target, other):
-            key = (_route(target, ()), other)
-            try:
-                return absolute_in[key]
-            except KeyError:
-                link = absolute_in[key] = router.absolute_url(*key)
-                return link
-            except TypeError:
-                return router.absolute_url(*key)
+            return router.absolute_url(_route(target, ()), other)
 
         @at_render_time
         def asset(_ctx, path):

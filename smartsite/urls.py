@@ -188,21 +188,19 @@ class Router:
         return self._absolute_prefix + site_path
 
     def url(self, route: Route, lang: str = "id") -> str:
-        key = (route, lang)
-        try:
-            return self._links[key]
-        except KeyError:
-            link = self._links[key] = self.href(path_of(route, lang))
-            return link
-        except TypeError:  # a route that cannot be a key
-            return self.href(path_of(route, lang))
+        return _remembered(self._links, route, lang, lambda: self.href(path_of(route, lang)))
 
     def absolute_url(self, route: Route, lang: str = "id") -> str:
-        key = (route, lang)
-        try:
-            return self._absolute_links[key]
-        except KeyError:
-            link = self._absolute_links[key] = self.absolute(path_of(route, lang))
-            return link
-        except TypeError:
-            return self.absolute(path_of(route, lang))
+        return _remembered(self._absolute_links, route, lang, lambda: self.absolute(path_of(route, lang)))
+
+
+def _remembered(memo: dict, route: Route, lang: str, make) -> str:
+    """``memo[(route, lang)]``, made once; a route that cannot be a key is made every time."""
+    key = (route, lang)
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = make()
+        return value
+    except TypeError:
+        return make()
