@@ -404,33 +404,102 @@ def _renderer() -> MarkdownRenderer:
     return MarkdownRenderer()
 
 
+def _finish(job: MarkdownJob, converted, links: "_LinkContext") -> tuple:
+    """(html, [(href, what it became)] or None, whole-text problem or None) of a converted text."""
+    html, problems, found = converted.resolve(job.text, links.resolver(job.source, job.lang))
+    whole = next((p for p in problems if not p.href), None)
+    return html, None if whole else found, whole
+
+
 def _convert(state, start: int, stop: int) -> list:
-    """Render jobs[start:stop] (runs in a worker): (html, links, whole-text problem or None)."""
+    """Render jobs[start:stop] (runs in a worker): see :func:`_finish`."""
     jobs, links = state
     renderer = _renderer()
+    return [_finish(job, renderer.convert(job.text), links) for job in jobs[start:stop]]
+
+
+class EarlyMarkdown:
+    """The Markdown files' bodies converted in worker processes while this one loads and validates.
+
+    Converting is most of a cold build's work, and needs nothing but the text:
+    links are marked, not resolved (see :class:`smartsite.markup.Converted`). So
+    the workers read the news and page files themselves and convert every body
+    the cache does not hold, while this process reads, parses and validates the
+    same files and computes the routes. A conversion is used only for a text
+    identical to the one validation accepted (same file, language and text);
+    any other text is converted later, as if none had been made early.
+    """
+
+    def __init__(self, site_dir, rels: list[str] | None, known: set, max_bytes: int, jobs: int | None):
+        from .load import classify
+        from .parallel import start_chunks, workers_for
+
+        todo = [(rel, "en" if kind == "translation" else "id") for rel in (rels or ())
+                if (kind := classify(rel)) in ("news", "page", "translation")]
+        self._pending = None
+        if workers_for(len(todo), jobs) > 1:  # only worth it when it runs beside this process
+            self._pending = start_chunks(_convert_files, len(todo), (site_dir, todo, known, max_bytes), jobs)
+
+    @property
+    def in_background(self) -> bool:
+        return self._pending is not None
+
+    def converted(self) -> dict:
+        """Cache key of the text -> its :class:`smartsite.markup.Converted` (waits for the workers)."""
+        return dict(self._pending.result()) if self._pending is not None else {}
+
+    def __enter__(self) -> "EarlyMarkdown":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pending is not None:
+            self._pending.close()
+
+
+def _convert_files(state, start: int, stop: int) -> list:
+    """Read and convert todo[start:stop] (runs in a worker): [(cache key, Converted)]."""
+    from .load import decode, split_markdown
+
+    site_dir, todo, known, max_bytes = state
+    renderer = _renderer()
     out = []
-    for job in jobs[start:stop]:
-        html, problems = renderer.render(job.text, links.resolver(job.source, job.lang))
-        whole = next((p for p in problems if not p.href), None)
-        out.append((html, None if whole else renderer.links, whole))
+    for rel, lang in todo[start:stop]:
+        path = os.path.join(site_dir, rel)
+        try:
+            if os.path.getsize(path) > max_bytes:
+                continue
+            with open(path, "rb") as f:
+                text = decode(f.read(), rel, Report())
+        except OSError:
+            continue
+        parts = split_markdown(text) if text else None
+        if parts is not None:
+            key = _text_key(rel, lang, parts[1])
+            if key not in known:
+                out.append((key, renderer.convert(parts[1])))
     return out
 
 
 def render_markdown(site: Site, content: Content, router: Router, site_paths: set, report: Report,
-                    cache=None, jobs: int | None = None) -> dict:
+                    cache=None, jobs: int | None = None, stored: dict | None = None,
+                    converted: dict | None = None) -> dict:
     """Every Markdown text as HTML, by key; link problems reported at their file line.
 
     A text is converted once per content: ``cache`` (a :class:`smartsite.cache.Cache`)
     keeps the HTML with the links it contains and what each became. A cached
     HTML is used only while every one of its links still resolves to the same
     place (a renamed page, a new base URL or a deleted file converts it again).
-    Texts not in the cache are converted across ``jobs`` processes.
+    ``stored`` is the cache's Markdown entries when the caller read them already;
+    ``converted`` the texts converted early (see :class:`EarlyMarkdown`). The
+    other texts are converted across ``jobs`` processes.
     """
     links = _LinkContext(content_routes(site), site_paths, content.assets, router,
                          {f.rel for f in content.files}, set(site.unpublished))
     texts = {f.rel: f.text for f in content.files}
     work = markdown_jobs(site, content)
-    stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
+    if stored is None:
+        stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
+    converted = converted or {}
     # A cache that remembers the link context it was last used with (a preview's) needs no link checked
     # again while that context is unchanged: every link then resolves as it did.
     same_links = getattr(cache, "link_context", None) == links
@@ -447,7 +516,11 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
                 _report_links(job, [tuple(link) for link in entry[1]], links, texts, report)
         else:
             missing.append(job)
-    for job, (out, found, whole) in zip(missing, _parallel_convert(missing, links, jobs)):
+    late = [job for job in missing if job.cache_key not in converted]
+    done = dict(zip((job.key for job in late), _parallel_convert(late, links, jobs)))
+    for job in missing:
+        early = converted.get(job.cache_key)
+        out, found, whole = done[job.key] if early is None else _finish(job, early, links)
         html[job.key] = out
         if whole is not None:
             report.error(job.source, job.first_line + whole.line - 1, whole.column, whole.message, whole.hint,
@@ -467,7 +540,7 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
 def _parallel_convert(missing: list, links: _LinkContext, jobs: int | None) -> list:
     from .parallel import run_chunks
 
-    return run_chunks(_convert, len(missing), (missing, links), jobs)
+    return run_chunks(_convert, len(missing), (missing, links), jobs) if missing else []
 
 
 def _still_resolves(recorded, resolver) -> bool:

@@ -68,9 +68,6 @@ _CONTINUATION = frozenset(
     | {chr(b) for b in range(0x80, 0xA0)})
 _OPENING, _CLOSING = "\u201c", "\u201d"
 
-# mojibake.FIX_CONFIG, but HTML entities stay as written: "&lt;b&gt;" in pasted text must not become markup.
-_FIX_CONFIG = mojibake.FIX_CONFIG._replace(unescape_html=False)
-
 
 @dataclass(frozen=True)
 class ImportedArticle:
@@ -363,7 +360,7 @@ def _repair(raw: str, number: int, report: _Diagnostics) -> _Line:
 
 def _fix(text: str) -> tuple[str, bool]:
     """``(text, certain)`` as :func:`mojibake.repair_line` gives them, with HTML entities left alone."""
-    fixed = ftfy.fix_text(text, _FIX_CONFIG)
+    fixed = ftfy.fix_text(text, mojibake.fix_config())
     certain = not is_bad(fixed) and not any(s in fixed for s in ("â€", "†", "\ufffd"))
     return fixed, certain
 

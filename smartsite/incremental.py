@@ -31,7 +31,7 @@ from . import headers, opendata, validate
 from .cache import Cache
 from .diagnostics import Report
 from .options import CACHE_DIR, Options
-from .pipeline import Plan, Result, _engine_key, _template_error, _write_site, plan, renderer_for
+from .pipeline import Plan, Result, _bytecode_dir, _template_error, _write_site, plan, renderer_for
 from .urls import output_file, path_of
 from .write import Staging, checked_rel
 
@@ -176,11 +176,7 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
     todo = [o for o in p.outputs if not same_everywhere or memory.pages.get(o.file) != sigs[o.file]]
     rendered: dict[str, bytes] = {}
     seen: set = set()
-    bytecode_dir = None
-    if options.cache:
-        bytecode_dir = p.content.site_dir / CACHE_DIR / "jinja" / _engine_key()
-        bytecode_dir.mkdir(parents=True, exist_ok=True)
-    state = (p, options.search, todo, bytecode_dir)
+    state = (p, options.search, todo, _bytecode_dir(p.content.site_dir, options))
     for file, data, diagnostics in run_chunks(_render_some, len(todo), state, options.jobs):
         for key, found in diagnostics:
             if key not in seen:

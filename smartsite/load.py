@@ -69,22 +69,30 @@ def classify(rel: str) -> str | None:
     return None
 
 
+def listing(site_dir: Path, report: Report) -> list[str] | None:
+    """The files under content/ (relative to the site, sorted); None when there is no content/ folder."""
+    content_dir = site_dir / "content"
+    if not content_dir.is_dir():
+        report.error("content", 0, 0, msg("there is no content/ folder in {site}", site=str(site_dir)))
+        return None
+    return list(_walk(site_dir, content_dir, report))
+
+
 def load(site_dir: Path, report: Report, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
-         memory: dict | None = None) -> Content:
+         memory: dict | None = None, rels: list[str] | None = None) -> Content:
     """Read and parse every content file; list assets and layouts.
 
     ``memory`` (rel -> (file state, SourceFile)), kept by a long-running
     preview, lets a file that has not changed since the last call be reused
     instead of read and parsed again; only files read without any diagnostic
-    are kept in it.
+    are kept in it. ``rels`` is the :func:`listing` when the caller made it already.
     """
     site_dir = site_dir.resolve()
     files: list[SourceFile] = []
-    content_dir = site_dir / "content"
-    if not content_dir.is_dir():
-        report.error("content", 0, 0, msg("there is no content/ folder in {site}", site=str(site_dir)))
+    if rels is None:
+        rels = listing(site_dir, report)
+    if rels is None:
         return Content(site_dir, (), {}, ())
-    rels = list(_walk(site_dir, content_dir, report))
     unreadable: list[str] = []
     _check_case_clashes(rels, report)
     for rel in rels:
@@ -219,24 +227,30 @@ def read_source(site_dir: Path, rel: str, kind: str, report: Report,
     return SourceFile(rel, kind, text, doc)
 
 
-def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile | None:
+def split_markdown(text: str) -> tuple[str, str, int] | None:
+    """``(front matter, body, line of the body's first line)``; None without a closed front matter."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return None
+    return "\n".join(lines[1:end]) + "\n", "\n".join(lines[end + 1:]), end + 2
+
+
+def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile | None:
+    parts = split_markdown(text)
+    if parts is not None:
+        front, body, body_line = parts
+        doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
+        return None if doc is None else SourceFile(rel, kind, text, doc, body, body_line)
+    if text.split("\n", 1)[0].strip() != "---":
         report.error(rel, 1, 1, msg("the file must start with front matter: a line '---', "
                                     "the fields, and another line '---'"),
                      msg("add a first line '---', then 'title: ...' and 'date: ...', then '---'"),
                      source_text=text)
         return None
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
-        report.error(rel, 1, 1, msg("the front matter that starts here is never closed"),
-                     msg("add a line '---' after the last field, before the text"),
-                     source_text=text)
-        return None
-    front = "\n".join(lines[1:end]) + "\n"
-    doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
-    if doc is None:
-        return None
-    body = "\n".join(lines[end + 1:])
-    return SourceFile(rel, kind, text, doc, body, end + 2)
+    report.error(rel, 1, 1, msg("the front matter that starts here is never closed"),
+                 msg("add a line '---' after the last field, before the text"),
+                 source_text=text)
+    return None

@@ -27,7 +27,7 @@ import nh3
 
 from .diagnostics import msg
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 # (href, source) -> (new href or None to keep, problem message or None)
 Resolver = Callable[[str], "tuple[str | None, object | None]"]
@@ -74,12 +74,11 @@ class _Links(Treeprocessor):
         for el in root.iter():
             if el.tag == "table" and el.get("data-wrapped") is None:
                 _wrap_table(el, root)
-            for attr in ("href", "src"):
-                value = el.get(attr)
-                if value is not None and el.tag in ("a", "img"):
-                    new = self.owner._resolve(value)
-                    if new is not None:
-                        el.set(attr, new)
+            if el.tag in ("a", "img"):
+                for attr in ("href", "src"):
+                    value = el.get(attr)
+                    if value is not None:
+                        el.set(attr, self.owner._mark(value))
 
 
 def _wrap_table(table: etree.Element, root: etree.Element) -> None:
@@ -107,37 +106,85 @@ class _LinkExtension(Extension):
         md.treeprocessors.register(_Links(md, self.owner), "smartsite_links", 1)
 
 
+# Where a link stands in converted HTML until it is resolved: characters that are not text (and are removed
+# from the text before conversion), around the link's number.
+_MARK_OPEN, _MARK_CLOSE = "\x1e", "\x1f"
+_MARK_RE = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
+_NO_MARKS = str.maketrans("", "", _MARK_OPEN + _MARK_CLOSE)
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Markdown turned into HTML whose links are not resolved yet (see :meth:`MarkdownRenderer.convert`).
+
+    ``html`` holds a numbered mark where each link's target goes; ``links`` are
+    the targets as written, and ``kept`` what each becomes when the resolver
+    leaves it alone. Converting does not depend on the site's routes, so it can
+    start before they are known.
+    """
+
+    html: str
+    links: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    problem: "MarkupProblem | None" = None  # the whole text could not be converted
+
+    def resolve(self, text: str, resolver: Resolver | None) -> tuple[str, list[MarkupProblem], list]:
+        """``(safe html, link problems, [(href, what it became)])`` with every link resolved."""
+        if self.problem is not None:
+            return "", [self.problem], []
+        found: list[tuple[str, str | None]] = []
+        problems: list[tuple[str, object]] = []
+        targets = []
+        for href, kept in zip(self.links, self.kept):
+            new, problem = resolver(href) if resolver is not None else (None, None)
+            if resolver is not None:
+                found.append((href, new))
+            if problem is not None:
+                problems.append((href, problem))
+            targets.append(_attribute(new) if new is not None else kept)
+        html = _MARK_RE.sub(lambda m: targets[int(m.group(1))], self.html) if targets else self.html
+        return sanitize(html), located(text, problems), found
+
+
 class MarkdownRenderer:
     """Reusable converter; not thread-safe (one per process)."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=["extra", "sane_lists", _LinkExtension(self)],
                                      output_format="html")
-        self._resolver: Resolver | None = None
-        self._problems: list[tuple[str, object]] = []
+        self._links: list[str] = []
+        self._kept: list[str] = []
         self.links: list[tuple[str, str | None]] = []  # (href, what it became) of the last render, in order
 
-    def _resolve(self, href: str) -> str | None:
-        if self._resolver is None:
-            return None
-        new, problem = self._resolver(href)
-        self.links.append((href, new))
-        if problem is not None:
-            self._problems.append((href, problem))
-        return new
+    def _mark(self, href: str) -> str:
+        """The link's mark in the tree; what it stands for is written after serialisation."""
+        self._links.append(href)
+        self._kept.append(_attribute(href))
+        return f"{_MARK_OPEN}{len(self._links) - 1}{_MARK_CLOSE}"
 
-    def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[MarkupProblem]]:
+    def convert(self, text: str) -> Converted:
+        """The text as HTML with its links marked, to be resolved by :meth:`Converted.resolve`."""
         problem = complexity_problem(text)
         if problem is not None:
-            return "", [MarkupProblem("", *problem, msg("split it into shorter paragraphs or lists"))]
-        self._resolver = resolver
-        self._problems = []
-        self.links = []
-        try:
-            html = self._md.reset().convert(text)
-        finally:
-            self._resolver = None
-        return sanitize(html), located(text, self._problems)
+            return Converted("", problem=MarkupProblem("", *problem, msg("split it into shorter paragraphs or lists")))
+        self._links, self._kept = [], []
+        html = self._md.reset().convert(text.translate(_NO_MARKS))
+        return Converted(html, tuple(self._links), tuple(self._kept))
+
+    def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[MarkupProblem]]:
+        html, problems, self.links = self.convert(text).resolve(text, resolver)
+        return html, problems
+
+
+_unescape = UnescapeTreeprocessor().unescape
+
+
+def _attribute(value: str) -> str:
+    """An attribute value set by the link step, as Markdown writes it: its escaped characters restored
+    (the step that restores them runs after links are marked), then escaped for HTML by its serialiser."""
+    from markdown.serializers import _escape_attrib_html
+
+    return _escape_attrib_html(_unescape(value))
 
 
 def located(text: str, problems) -> list[MarkupProblem]:

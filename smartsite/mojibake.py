@@ -11,16 +11,29 @@ has a line and a column, and says when ftfy's repair is itself uncertain
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-import ftfy
-from ftfy.badness import is_bad
 
-# Only undo encoding damage: keep the editor's quotes, ligatures, widths and line breaks.
-FIX_CONFIG = ftfy.TextFixerConfig(
-    uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, fix_line_breaks=False,
-    normalization=None, remove_terminal_escapes=False, remove_control_chars=False, fix_surrogates=False,
-    unescape_html=False,
-)
+@lru_cache(maxsize=1)
+def fix_config():
+    """ftfy's settings: only undo encoding damage; keep the editor's quotes, ligatures, widths and line breaks.
+
+    ftfy is imported on first use: most files hold none of the suspect characters,
+    and a build should not pay for loading it.
+    """
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, fix_line_breaks=False,
+        normalization=None, remove_terminal_escapes=False, remove_control_chars=False, fix_surrogates=False,
+        unescape_html=False,
+    )
+
+
+def is_bad(text: str) -> bool:
+    from ftfy.badness import is_bad as ftfy_is_bad
+
+    return ftfy_is_bad(text)
 
 _SUSPECT = ("â€", "Ã", "Â", "\u0080", "\u009d", "\u00ad")
 
@@ -35,7 +48,9 @@ class Finding:
 
 def repair_line(line: str) -> tuple[str, bool]:
     """``(text, certain)``: the line with encoding damage undone, and whether that is sure."""
-    fixed = ftfy.fix_text(line, FIX_CONFIG)
+    import ftfy
+
+    fixed = ftfy.fix_text(line, fix_config())
     certain = not is_bad(fixed) and not any(s in fixed for s in ("â€", "†", "\ufffd"))
     return fixed, certain
 

@@ -22,6 +22,7 @@ from .diagnostics import Report, msg
 from .load import Content, load
 from .options import CACHE_DIR, LANGUAGES, THEME_DIR, Options  # noqa: F401 (re-exported)
 from .model import Site
+from .parallel import few_collections, workers_for
 from .render import Renderer
 from .urls import Router, output_file, path_of
 from .validate import validate
@@ -77,9 +78,22 @@ def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=No
     ``memory`` (a preview's :class:`smartsite.incremental.Memory`) keeps parsed
     and validated files between builds, so only changed files are read again.
     """
+    from .load import listing
+
+    with few_collections():
+        t = time.perf_counter()
+        rels = listing(site_dir, result.report)
+        stored = cache.get_many(compute.MARKDOWN_CACHE_PREFIX) if cache is not None else {}
+        # a preview has read and converted nearly everything before: nothing to start early
+        with compute.EarlyMarkdown(site_dir, rels if memory is None else None, set(stored),
+                                   options.max_file_bytes, options.jobs) as early:
+            return _plan(site_dir, options, result, cache, memory, rels, stored, early, t)
+
+
+def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels, stored,
+          early: "compute.EarlyMarkdown", t: float) -> Plan | None:
     report = result.report
-    t = time.perf_counter()
-    content = load(site_dir, report, options.max_file_bytes, memory.files if memory is not None else None)
+    content = load(site_dir, report, options.max_file_bytes, memory.files if memory is not None else None, rels)
     result.timings["load"] = time.perf_counter() - t
     t = time.perf_counter()
     site = validate(content, report, options.now, include_drafts=options.drafts,
@@ -107,8 +121,12 @@ def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=No
             outputs.append(compute.Output(("dossier", ()), lang, "dossier.html", {"ev": ev}))
     outputs.append(compute.sitemap_output(outputs))
     site_paths = {o.site_path for o in outputs}
+    if early.in_background and workers_for(len(outputs), options.jobs) > 1:
+        # the workers are still converting: compile the templates meanwhile, once, for every page worker
+        Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options)).compile_all()
     t_md = time.perf_counter()
-    html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs)
+    html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
+                                   early.converted())
     result.timings["markdown"] = time.perf_counter() - t_md
     data = opendata.data_files(site, summary, router, generated.isoformat())
     data.update(opendata.evaluation_files(site, router))
@@ -149,6 +167,15 @@ def _asset_names(assets: dict) -> dict:
         else:
             names[rel] = rel
     return names
+
+
+def _bytecode_dir(site_dir: Path, options: Options) -> Path | None:
+    """Where compiled templates are kept between builds (None without the cache)."""
+    if not options.cache:
+        return None
+    folder = site_dir / CACHE_DIR / "jinja" / _engine_key()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _engine_key() -> str:
@@ -264,11 +291,8 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result, cache
                 indexed_before: str | None = None) -> None:
     """Render every page (on every core) and write it, the data, images and assets into ``stage``."""
     t = time.perf_counter()
-    bytecode_dir = None
-    if cache_dir is not None:
-        bytecode_dir = cache_dir / "jinja" / _engine_key()
-        bytecode_dir.mkdir(parents=True, exist_ok=True)
-    state = _PageJob(p, options.search, stage.root, stage.previous, bytecode_dir)
+    state = _PageJob(p, options.search, stage.root, stage.previous,
+                     _bytecode_dir(cache_dir.parent, options) if cache_dir is not None else None)
     from .parallel import run_chunks
 
     seen: set[str] = set()

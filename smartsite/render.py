@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from . import charts, i18n, images, social
 from .compute import Output
-from .templatecache import CheckedBytecodeCache
+from .templatecache import CheckedBytecodeCache, CompiledTemplates
 from .model import STATUS_LABELS, STATUSES, LocalText
 from .urls import Router, path_of
 
@@ -319,7 +319,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             # compiled templates kept between builds: keyed by the template's source, so an edit recompiles it
-            bytecode_cache=CheckedBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+            bytecode_cache=CompiledTemplates(CheckedBytecodeCache(str(bytecode_dir)) if bytecode_dir else None),
             # one environment per build: templates do not change while it renders, so no check of their
             # files on every page (and a plain dict of loaded templates, not an LRU with a lock)
             auto_reload=False,
@@ -541,6 +541,16 @@ class Renderer:
         if self.lang != "id" and not text.en:
             return Markup('<span lang="id">{}</span>').format(value)
         return escape(value)
+
+    def compile_all(self) -> None:
+        """Compile every template of the layout folders now, into the process's memory (see
+        :mod:`smartsite.templatecache`): workers forked afterwards inherit them instead of each compiling
+        its own. A template that does not compile is left for the page that uses it to report."""
+        for name in self.env.list_templates(extensions=("html", "xml", "txt", "svg", "json")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
 
     def render(self, output: Output, **extra: Any) -> str:
         template = self.env.get_template(output.template)

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import fastjsonschema
-import jsonschema
 
 from .diagnostics import Message, Report, msg
 from . import mojibake
@@ -45,8 +44,7 @@ def _validator(name: str, dimension_ids: tuple[str, ...] = ()) -> "_TwoStepValid
     if dimension_ids:
         sch = dict(sch, properties=dict(sch["properties"],
                                         dimension=dict(sch["properties"]["dimension"], enum=list(dimension_ids))))
-    cls = jsonschema.validators.validator_for(sch)
-    return _TwoStepValidator(cls(sch), fastjsonschema.compile(sch))
+    return _TwoStepValidator(sch, fastjsonschema.compile(sch))
 
 
 class _TwoStepValidator:
@@ -59,9 +57,19 @@ class _TwoStepValidator:
     keeps their verdicts equal.
     """
 
-    def __init__(self, full, fast):
-        self.full = full
+    def __init__(self, schema: dict, fast):
+        self.schema = schema
         self.fast = fast
+        self._full = None
+
+    @property
+    def full(self):
+        """jsonschema's validator, made (and jsonschema imported) only when a file is rejected."""
+        if self._full is None:
+            import jsonschema
+
+            self._full = jsonschema.validators.validator_for(self.schema)(self.schema)
+        return self._full
 
     def is_valid(self, data: Any) -> bool:
         try:

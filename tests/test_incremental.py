@@ -168,6 +168,47 @@ def test_pages_made_in_parallel_are_the_pages_made_in_one_process(small_site, bu
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
 
 
+def test_texts_converted_while_the_site_loads_give_the_site_one_process_gives(make_site, build, tmp_path,
+                                                                                monkeypatch):
+    """Worker processes convert the news and pages while the build validates them; the site and every
+    message must be the same as when one process does everything in turn."""
+    files = {
+        "content/innovations/sipades.yaml": innovation(name="Sipades", summary="Lihat [berita](/berita/)."),
+        "content/pages/tentang.md": news("Tentang", "2024-01-01", "Ke [Sipades](/inovasi/sipades/).").replace(
+            "date: 2024-01-01\n", ""),
+        "content/news/2024/salah.md": news("Tanggal Salah", "2024-13-45", "Tidak pernah [tampil](/berita/)."),
+        "content/news/2024/putus.md": news("Tautan Putus", "2024-03-02", "Ke [halaman hilang](/tidak-ada/)."),
+        "content/news/2024/tabel.md": news("Tabel", "2024-03-03", "| a | b |\n|---|---|\n| [x](../../pages/tentang.md) | 2 |"),
+        "content/news/2024/tabel.en.md": news("Table", "2024-03-03", "In English, [home](/), [x](https://e.id/?a=1&b=2).")
+        .replace("date: 2024-03-03\n", ""),
+    }
+    for i in range(6):
+        files[f"content/news/2023/item-{i}.md"] = news(f"Berita {i}", f"2023-05-0{i + 1}",
+                                                        f"Isi {i} tentang [Sipades](../../innovations/sipades.yaml)"
+                                                        r" dan \_garis\_ [rapat](/inovasi/sipades/?a=\_b&c).")
+    site = make_site(files)
+    one = build(site, "--jobs", "1", "--no-cache", output=tmp_path / "one")
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)  # fork workers even for a small site
+    two = build(site, "--jobs", "2", "--no-cache", output=tmp_path / "two")
+    assert one.code == two.code == 1  # the wrong date and the broken link: nothing is published
+    assert "/tidak-ada/" in two.err and "2024-13-45" in two.err
+    assert two.err.replace(str(tmp_path / "two"), "OUT") == one.err.replace(str(tmp_path / "one"), "OUT")
+    (site / "content/news/2024/salah.md").write_text(news("Tanggal Benar", "2024-03-04", "Kini [tampil](/berita/)."))
+    (site / "content/news/2024/putus.md").write_text(news("Tautan Baik", "2024-03-02", "Ke [Tentang](/tentang/)."))
+    one = build(site, "--jobs", "1", "--no-cache", output=tmp_path / "one")
+    two = build(site, "--jobs", "2", "--no-cache", output=tmp_path / "two")
+    assert one.code == two.code == 0, two.err
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    page = (tmp_path / "two/berita/2023/item-0/index.html").read_text()
+    assert 'href="/inovasi/sipades/"' in page and "_garis_" in page
+    # with the cache on, the workers leave alone what the cache holds; an edited text is converted again
+    assert build(site, "--jobs", "2", output=tmp_path / "cached").code == 0
+    (site / "content/news/2023/item-3.md").write_text(news("Berita 3", "2023-05-04", "Isi baru [di sini](/tentang/)."))
+    assert build(site, "--jobs", "2", output=tmp_path / "cached").code == 0
+    assert build(site, "--jobs", "1", "--no-cache", output=tmp_path / "one").code == 0
+    assert tree(tmp_path / "cached") == tree(tmp_path / "one")
+
+
 def _preview(site: Path, out: Path, memory: Memory):
     return rebuild(site, out, Options(base_url="http://127.0.0.1:8000/", drafts=True, search=False), memory)
 
