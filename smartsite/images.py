@@ -160,20 +160,28 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
                                        fill=highlight)
         draw.text((right, mid), percent, font=font, fill=fg_rgb, anchor="rm",
                   stroke_width=1, stroke_fill=fg_rgb)
-    return encode_preview(img)
+    # A card is a few flat colours and the antiliased edges of its text: 256 colours keep every pixel
+    # within a few levels of the drawing (the flat colours exact) in a file 40% the size, made in 60% of
+    # the time (measured on a card: 24 KB against 62 KB, 19 ms against 32 ms).
+    return encode_preview(img, colours=256)
 
 
-def encode_preview(img: Image.Image, limit: int = SHARE_MAX_BYTES) -> bytes:
-    """PNG bytes, or JPEG at falling quality until the file is under ``limit``.
+def encode_preview(img: Image.Image, limit: int = SHARE_MAX_BYTES, colours: int | None = None) -> bytes:
+    """PNG bytes (with a palette of ``colours`` when given), or JPEG at falling quality until the
+    file is under ``limit``.
 
     Deterministic: no metadata chunks, no timestamps, fixed encoder settings.
     """
     img = img.convert("RGB")
     img.info = {}
+    png = img
+    if colours:
+        png = img.quantize(colors=colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        png.info = {}
     buf = io.BytesIO()
     # zlib level 6 without Pillow's filter search: a quarter of the time of optimize=True for a file
     # about 5% larger (measured on the cards: 24 ms against 89 ms, 55 KB against 52 KB)
-    img.save(buf, "PNG", compress_level=6)
+    png.save(buf, "PNG", compress_level=6)
     data = buf.getvalue()
     for quality in _JPEG_QUALITIES:
         if len(data) < limit:

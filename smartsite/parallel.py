@@ -28,11 +28,14 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def workers_for(count: int, jobs: int | None) -> int:
+def workers_for(count: int, jobs: int | None, per_worker: int | None = None) -> int:
+    """Worker processes for ``count`` jobs: each gets at least ``per_worker`` (default
+    :data:`MIN_JOBS_PER_WORKER`, for jobs of a millisecond or two; a job that takes tens of
+    milliseconds, such as drawing an image, pays for a worker with a handful)."""
     wanted = cpu_count() if jobs is None else max(1, jobs)
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(wanted, count // MIN_JOBS_PER_WORKER))
+    return max(1, min(wanted, count // (per_worker or MIN_JOBS_PER_WORKER)))
 
 
 @contextmanager
@@ -68,13 +71,14 @@ def _call(args):
     return func(_state, start, stop)
 
 
-def run_chunks(func: Callable[[Any, int, int], list], count: int, state: Any, jobs: int | None = None) -> list:
+def run_chunks(func: Callable[[Any, int, int], list], count: int, state: Any, jobs: int | None = None,
+               per_worker: int | None = None) -> list:
     """``func(state, start, stop)`` over ``range(count)`` in chunks, results concatenated in order.
 
     ``func`` must be a module-level function; it runs in forked workers that
     see ``state`` as it was when the pool started.
     """
-    with start_chunks(func, count, state, jobs) as pending:
+    with start_chunks(func, count, state, jobs, per_worker) as pending:
         return pending.result()
 
 
@@ -85,13 +89,14 @@ class Pending:
     or not the result was collected (a build that fails early does not wait).
     """
 
-    def __init__(self, func: Callable[[Any, int, int], list], count: int, state: Any, jobs: int | None):
+    def __init__(self, func: Callable[[Any, int, int], list], count: int, state: Any, jobs: int | None,
+                 per_worker: int | None = None):
         global _state
         self._func, self._count, self._state = func, count, state
         self._pool = None
         self._async = None
         self._parts: list | None = None
-        workers = workers_for(count, jobs)
+        workers = workers_for(count, jobs, per_worker)
         if workers == 1:
             return  # done in this process, when the result is asked for
         chunks = workers * 4  # a few chunks each, so a slow chunk does not hold the others back
@@ -136,6 +141,6 @@ class Pending:
 
 
 def start_chunks(func: Callable[[Any, int, int], list], count: int, state: Any,
-                 jobs: int | None = None) -> Pending:
+                 jobs: int | None = None, per_worker: int | None = None) -> Pending:
     """Like :func:`run_chunks`, but returns at once: the work goes on while this process does other things."""
-    return Pending(func, count, state, jobs)
+    return Pending(func, count, state, jobs, per_worker)

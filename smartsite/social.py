@@ -25,6 +25,7 @@ from .urls import Router
 SHARE_DIR = "bagikan"
 SHARE_VERSION = "2"
 SHARE_SIZE = (1200, 630)
+IMAGES_PER_WORKER = 4  # an image takes 20-40 ms to draw: a few repay a worker process
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _draw_all(cache_dir: Path | None, cards: list[tuple], jobs: int | None) -> l
     keys = [_cache_key(card) for card in cards]
     found = [_cached(cache_dir, key) for key in keys]
     missing = [i for i, data in enumerate(found) if data is None]
-    drawn = run_chunks(_draw_range, len(missing), [cards[i] for i in missing], jobs)
+    drawn = run_chunks(_draw_range, len(missing), [cards[i] for i in missing], jobs, per_worker=IMAGES_PER_WORKER)
     for i, data in zip(missing, drawn):
         found[i] = data
         _store(cache_dir, keys[i], data)

@@ -10,6 +10,7 @@ themselves: they ask for ``route|url``.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ _WORDS = {
 Route = tuple  # (kind: str, args: tuple)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same tags and names come back on thousands of items
 def slugify(text: str) -> str:
     """A URL-safe slug of ``[a-z0-9-]`` from any text (accents dropped)."""
     import unicodedata
