@@ -19,6 +19,7 @@ the staging folder (:mod:`smartsite.write`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -31,6 +32,7 @@ from . import headers, opendata, validate
 from .cache import Cache
 from .diagnostics import Report
 from .options import CACHE_DIR, Options
+from .parallel import few_collections
 from .pipeline import Plan, Result, _bytecode_dir, _template_error, _write_site, plan, renderer_for
 from .urls import output_file, path_of
 from .write import Staging, checked_rel
@@ -70,6 +72,7 @@ class Memory:
     """What the last build of a preview knew."""
 
     files: dict = field(default_factory=dict)  # content file -> (state, SourceFile), see load()
+    headers: tuple | None = None  # (the site's files, their _headers)
     validation: validate.Memory = field(default_factory=validate.Memory)
     markdown: RememberedCache | None = None
     everywhere: tuple | None = None  # what every page shows, as of the last build
@@ -104,16 +107,36 @@ def signatures(p: Plan) -> dict:
     findings = {}
     if p.evaluation is not None:
         findings = {inn.source: p.evaluation.findings.get(inn.id, ()) for inn in p.site.innovations}
+    html, shares = p.html, p.shares
     out = {}
     for o in p.outputs:
-        texts = tuple(p.html.get(s + suffix) for s in o.sources for suffix in ("", "#en"))
-        out[o.file] = (o.template, o.lang, o.searchable, o.context, texts, p.shares.get(o.route),
-                       tuple(findings.get(s) for s in o.sources))
+        if o.sources:
+            texts = tuple(t for s in o.sources for t in (html.get(s), html.get(s + "#en")))
+            found = tuple(findings.get(s) for s in o.sources)
+        else:  # most pages: lists, topics, dashboards
+            texts = found = ()
+        out[o.file] = (o.template, o.lang, o.searchable, o.context, texts, shares.get(o.route), found)
     return out
 
 
 def rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> Result:
-    """Bring the preview in ``output`` up to date with the sources; render only what changed."""
+    """Bring the preview in ``output`` up to date with the sources; render only what changed.
+
+    The preview holds the whole site in memory, and a rebuild makes tens of
+    thousands of small objects (routes, signatures): Python's collector would
+    walk all of them, several times per save, for a few cycles. It is paused
+    while the rebuild runs, and what the first build made (most of the heap,
+    alive as long as the preview) is moved out of its sight.
+    """
+    first = memory.everywhere is None
+    with few_collections():
+        result = _rebuild(site_dir, output, options, memory)
+    if first and result.ok:
+        gc.freeze()
+    return result
+
+
+def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> Result:
     result = Result(Report())
     site_dir = Path(site_dir).resolve()
     output = Path(output).resolve()
@@ -151,6 +174,21 @@ def _full(p: Plan, options: Options, output: Path, result: Result, site_dir: Pat
             return
         stage.commit()
     memory.written = {rel: None for rel in stage.files}
+    for rel, source in _copies(p).items():  # copied, not made: their state stands for their bytes
+        memory.written[rel] = _copy_digest(source)
+
+
+def _copies(p: Plan) -> dict[str, Path]:
+    """Output file -> the file it is a copy of (news pictures, assets)."""
+    files = dict(p.picture_files)
+    for rel, source in p.assets.items():
+        files[output_file(path_of(("asset", (p.published_assets[rel],))))] = source
+    return files
+
+
+def _copy_digest(source: Path) -> tuple:
+    st = source.stat()
+    return ("copy", str(source), st.st_size, st.st_mtime_ns)
 
 
 def _render_some(state, start: int, stop: int) -> list:
@@ -191,9 +229,7 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
     for name, text in p.data.items():
         files[f"data/{name}"] = text.encode("utf-8") if isinstance(text, str) else text
     files.update(p.generated_files)
-    files.update(p.picture_files)
-    for rel, source in p.assets.items():
-        files[output_file(path_of(("asset", (p.published_assets[rel],))))] = source
+    files.update(_copies(p))
     dossier = "evaluasi/dosir/index.html"
     if p.evaluation is not None and (dossier in rendered or not same_everywhere):
         name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,
@@ -201,7 +237,10 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
         files[f"data/{name}"] = data
     kept = {o.file for o in p.outputs} | {rel for rel in memory.written if rel.startswith("data/evaluasi-")}
     kept |= set(files)
-    files["_headers"] = headers.headers_file(kept | {"_headers"}).encode("utf-8")
+    kept.add("_headers")
+    if memory.headers is None or memory.headers[0] != kept:  # the same files (nearly every save): the same rules
+        memory.headers = (kept, headers.headers_file(kept).encode("utf-8"))
+    files["_headers"] = memory.headers[1]
     written = 0
     for rel, data in files.items():
         written += _put(output, rel, data, memory)
@@ -217,8 +256,7 @@ def _put(output: Path, rel: str, data: bytes | Path, memory: Memory) -> bool:
     rel = checked_rel(rel)
     target = output / rel
     if isinstance(data, Path):  # a file to copy: its state stands for its bytes
-        st = data.stat()
-        digest = ("copy", str(data), st.st_size, st.st_mtime_ns)
+        digest = _copy_digest(data)
         if memory.written.get(rel) == digest:
             return False
         data = data.read_bytes()

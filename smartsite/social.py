@@ -49,21 +49,36 @@ def _cache_key(key_parts: tuple) -> str:
     return hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
 
 
+_DRAWN: dict[str, bytes] = {}  # cache key -> picture, for a preview that asks again on every save
+_DRAWN_MAX = 2048
+
+
 def _cached(cache_dir: Path | None, key: str) -> bytes | None:
     if cache_dir is None:
         return None
+    known = _DRAWN.get(key)  # the key is a digest of everything the picture shows
+    if known is not None:
+        return known
     cached = cache_dir / "share" / key
     if cached.is_file():
         stored = cached.read_bytes()
         data, check = stored[:-32], stored[-32:]
         if len(stored) > 32 and hashlib.sha256(data).digest() == check:
+            _remember(key, data)
             return data
     return None  # absent, or a damaged file (its checksum does not match): drawn again
+
+
+def _remember(key: str, data: bytes) -> None:
+    if len(_DRAWN) >= _DRAWN_MAX:
+        _DRAWN.clear()
+    _DRAWN[key] = data
 
 
 def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
     if cache_dir is None:
         return
+    _remember(key, data)
     cached = cache_dir / "share" / key
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp")

@@ -144,12 +144,20 @@ def fingerprinted(path: str, digest: str) -> str:
     return f"{stem}.{digest[:8]}.{ext}" if dot else f"{path}.{digest[:8]}"
 
 
+_FILES: dict = {}  # site path -> output file: asked for by every stage, for every page, on every preview
+
+
 def output_file(site_path: str) -> str:
     """The file, relative to the output directory, that serves ``site_path``."""
-    rel = site_path.lstrip("/")
-    if rel == "" or rel.endswith("/"):
-        rel += "index.html"
-    return _safe_file(rel)
+    known = _FILES.get(site_path)
+    if known is None:
+        rel = site_path.lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        known = _safe_file(rel)
+        if len(_FILES) < 200_000:  # bounded, as the paths of routes
+            _FILES[site_path] = known
+    return known
 
 
 @dataclass(frozen=True)
