@@ -303,6 +303,14 @@ def content_routes(site: Site) -> dict:
     return routes
 
 
+def leads_outside(href: str) -> bool:
+    """A link no resolver changes or questions: another site, a mail address, a place in the same page."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc or href.startswith("#") or not parts.path)
+
+
 def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict, router: Router,
                   all_sources: set, unpublished: set, lang: str = "id"):
     """A link resolver for one Markdown source (see :mod:`smartsite.markup`).
@@ -313,9 +321,9 @@ def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict,
     from urllib.parse import urlsplit
 
     def resolve(href: str):
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
+        if leads_outside(href):
             return None, None
+        parts = urlsplit(href)
         suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
         path = parts.path
         if path.startswith("/"):
@@ -406,6 +414,8 @@ def _renderer() -> MarkdownRenderer:
 
 def _finish(job: MarkdownJob, converted, links: "_LinkContext") -> tuple:
     """(html, [(href, what it became)] or None, whole-text problem or None) of a converted text."""
+    if isinstance(converted, tuple):  # finished where it was converted (see _convert_files)
+        return converted
     html, problems, found = converted.resolve(job.text, links.resolver(job.source, job.lang))
     whole = next((p for p in problems if not p.href), None)
     return html, None if whole else found, whole
@@ -457,7 +467,8 @@ class EarlyMarkdown:
 
 
 def _convert_files(state, start: int, stop: int) -> list:
-    """Read and convert todo[start:stop] (runs in a worker): [(cache key, Converted)]."""
+    """Read and convert todo[start:stop] (runs in a worker): [(cache key, Converted, or the finished
+    (html, links, None) of a text whose links all lead outside the site)]."""
     from .load import decode, split_markdown
 
     site_dir, todo, known, max_bytes = state
@@ -476,8 +487,17 @@ def _convert_files(state, start: int, stop: int) -> list:
         if parts is not None:
             key = _text_key(rel, lang, parts[1])
             if key not in known:
-                out.append((key, renderer.convert(parts[1])))
+                converted = renderer.convert(parts[1])
+                if converted.problem is None and all(leads_outside(href) for href in converted.links):
+                    # nothing the site's routes could change: finished here, not in the main process
+                    html, _problems, found = converted.resolve(parts[1], _outside)
+                    converted = (html, found, None)
+                out.append((key, converted))
     return out
+
+
+def _outside(href: str) -> tuple[None, None]:
+    return None, None  # only asked for links that lead outside the site
 
 
 def render_markdown(site: Site, content: Content, router: Router, site_paths: set, report: Report,
@@ -519,7 +539,7 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
     late = [job for job in missing if job.cache_key not in converted]
     done = dict(zip((job.key for job in late), _parallel_convert(late, links, jobs)))
     for job in missing:
-        early = converted.get(job.cache_key)
+        early = converted.pop(job.cache_key, None)  # let it go once resolved: the two HTMLs of 10,000 texts add up
         out, found, whole = done[job.key] if early is None else _finish(job, early, links)
         html[job.key] = out
         if whole is not None:
