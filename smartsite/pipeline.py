@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import compute, evaluation, headers, images, opendata, search, social
 from .diagnostics import Report, msg
-from .load import Content, load
+from .load import Content, listing, load
 from .options import CACHE_DIR, LANGUAGES, THEME_DIR, Options  # noqa: F401 (re-exported)
 from .model import Site
 from .parallel import few_collections, workers_for
@@ -78,8 +78,6 @@ def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=No
     ``memory`` (a preview's :class:`smartsite.incremental.Memory`) keeps parsed
     and validated files between builds, so only changed files are read again.
     """
-    from .load import listing
-
     with few_collections():
         t = time.perf_counter()
         rels = listing(site_dir, result.report)
