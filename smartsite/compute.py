@@ -695,17 +695,12 @@ def sitemap_output(outputs: list[Output]) -> Output:
 
 def check_collisions(outputs: list[Output], extra: dict, report: Report) -> None:
     """Report output files that two sources would write (pages, assets, data files)."""
-    first: dict[str, object] = {}  # file, case folded -> the output or source that writes it
-    clashes: dict[str, list] = {}
-    for writer in (*outputs, *extra.items()):
-        file = (writer.file if isinstance(writer, Output) else writer[0]).casefold()
-        if file in first:
-            clashes.setdefault(file, [first[file]]).append(writer)
-        else:
-            first[file] = writer
-    for file, writers in sorted(clashes.items()):
-        sources = [(w.sources[0] if w.sources else f"({w.template})") if isinstance(w, Output) else w[1]
-                   for w in writers]
+    owners: dict[str, list[str]] = defaultdict(list)
+    for o in outputs:
+        owners[o.file.casefold()].append(o.sources[0] if o.sources else f"({o.template})")
+    for file, source in extra.items():
+        owners[file.casefold()].append(source)
+    for file, sources in sorted((file, sources) for file, sources in owners.items() if len(sources) > 1):
         blamed = [s for s in sources if s.startswith("content/")] or sources[:1]
         for source in blamed:
             others = ", ".join(s for s in sources if s != source)

@@ -33,8 +33,8 @@ from .cache import Cache
 from .diagnostics import Report
 from .options import CACHE_DIR, Options
 from .parallel import few_collections
-from .pipeline import Plan, Result, _bytecode_dir, _template_error, _write_site, plan, renderer_for
-from .urls import output_file, path_of
+from .pipeline import (Plan, Result, _bytecode_dir, _template_error, _write_site, copied_files, plan,
+                       renderer_for)
 from .write import Staging, checked_rel
 
 
@@ -152,7 +152,7 @@ def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> 
         shown = everywhere(p, options)
         sigs = signatures(p)
         if memory.everywhere is None or not output.is_dir():
-            _full(p, options, output, result, site_dir, memory)
+            _full(p, options, output, result, memory)
         else:
             _changed_only(p, options, output, result, memory, shown, sigs)
         if result.ok:
@@ -166,24 +166,16 @@ def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> 
         memory.markdown.disk = None
 
 
-def _full(p: Plan, options: Options, output: Path, result: Result, site_dir: Path, memory: Memory) -> None:
+def _full(p: Plan, options: Options, output: Path, result: Result, memory: Memory) -> None:
     with Staging(output) as stage:
-        _write_site(p, options, stage, result, site_dir / CACHE_DIR if options.cache else None)
+        _write_site(p, options, stage, result)
         if result.report.has_errors:
             stage.discard()
             return
         stage.commit()
     memory.written = {rel: None for rel in stage.files}
-    for rel, source in _copies(p).items():  # copied, not made: their state stands for their bytes
+    for rel, source in copied_files(p).items():  # copied, not made: their state stands for their bytes
         memory.written[rel] = _copy_digest(source)
-
-
-def _copies(p: Plan) -> dict[str, Path]:
-    """Output file -> the file it is a copy of (news pictures, assets)."""
-    files = dict(p.picture_files)
-    for rel, source in p.assets.items():
-        files[output_file(path_of(("asset", (p.published_assets[rel],))))] = source
-    return files
 
 
 def _copy_digest(source: Path) -> tuple:
@@ -229,7 +221,7 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
     for name, text in p.data.items():
         files[f"data/{name}"] = text.encode("utf-8") if isinstance(text, str) else text
     files.update(p.generated_files)
-    files.update(_copies(p))
+    files.update(copied_files(p))
     dossier = "evaluasi/dosir/index.html"
     if p.evaluation is not None and (dossier in rendered or not same_everywhere):
         name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,

@@ -167,6 +167,14 @@ def _asset_names(assets: dict) -> dict:
     return names
 
 
+def copied_files(p: Plan) -> dict[str, Path]:
+    """Output file -> the file it is a copy of (news pictures, assets)."""
+    files = dict(p.picture_files)
+    for rel, source in p.assets.items():
+        files[output_file(path_of(("asset", (p.published_assets[rel],))))] = source
+    return files
+
+
 def _bytecode_dir(site_dir: Path, options: Options) -> Path | None:
     """Where compiled templates are kept between builds (None without the cache)."""
     if not options.cache:
@@ -268,8 +276,7 @@ def build(site_dir: Path, output: Path, options: Options = Options(), inputs: st
             return result
         index_key = SEARCH_KEY + str(output)
         with Staging(output) as stage:
-            _write_site(p, options, stage, result, site_dir / CACHE_DIR if options.cache else None,
-                        cache.get(index_key) if cache is not None else None)
+            _write_site(p, options, stage, result, cache.get(index_key) if cache is not None else None)
             if result.report.has_errors:
                 stage.discard()
                 return result
@@ -285,12 +292,11 @@ def build(site_dir: Path, output: Path, options: Options = Options(), inputs: st
             cache.close()
 
 
-def _write_site(p: Plan, options: Options, stage: Staging, result: Result, cache_dir: Path | None,
+def _write_site(p: Plan, options: Options, stage: Staging, result: Result,
                 indexed_before: str | None = None) -> None:
     """Render every page (on every core) and write it, the data, images and assets into ``stage``."""
     t = time.perf_counter()
-    state = _PageJob(p, options.search, stage.root, stage.previous,
-                     _bytecode_dir(cache_dir.parent, options) if cache_dir is not None else None)
+    state = _PageJob(p, options.search, stage.root, stage.previous, _bytecode_dir(p.content.site_dir, options))
     from .parallel import run_chunks
 
     seen: set[str] = set()
@@ -308,14 +314,12 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result, cache
         stage.write(f"data/{name}", text)
     for rel, data in p.generated_files.items():
         stage.write(rel, data)
-    for rel, source in p.picture_files.items():
+    for rel, source in copied_files(p).items():
         stage.copy(rel, source)
     if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():
         name, data = opendata.evaluation_bundle(p.site, p.evaluation, p.router, p.assets, p.generated,
                                                 (stage.root / "evaluasi/dosir/index.html").read_bytes())
         stage.write(f"data/{name}", data)
-    for rel, source in p.assets.items():
-        stage.copy(output_file(path_of(("asset", (p.published_assets[rel],)))), source)
     result.timings["files"] = time.perf_counter() - t
     if options.search and not result.report.has_errors:
         t = time.perf_counter()

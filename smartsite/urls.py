@@ -10,11 +10,10 @@ themselves: they ask for ``route|url``.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,7 +37,7 @@ _WORDS = {
 Route = tuple  # (kind: str, args: tuple)
 
 
-@functools.lru_cache(maxsize=1 << 14)  # the same tags and names come back on thousands of items
+@lru_cache(maxsize=1 << 14)  # the same tags and names come back on thousands of items
 def slugify(text: str) -> str:
     """A URL-safe slug of ``[a-z0-9-]`` from any text (accents dropped)."""
     import unicodedata
@@ -144,20 +143,13 @@ def fingerprinted(path: str, digest: str) -> str:
     return f"{stem}.{digest[:8]}.{ext}" if dot else f"{path}.{digest[:8]}"
 
 
-_FILES: dict = {}  # site path -> output file: asked for by every stage, for every page, on every preview
-
-
+@lru_cache(maxsize=1 << 17)  # asked for by every stage, for every page, on every preview
 def output_file(site_path: str) -> str:
     """The file, relative to the output directory, that serves ``site_path``."""
-    known = _FILES.get(site_path)
-    if known is None:
-        rel = site_path.lstrip("/")
-        if rel == "" or rel.endswith("/"):
-            rel += "index.html"
-        known = _safe_file(rel)
-        if len(_FILES) < 200_000:  # bounded, as the paths of routes
-            _FILES[site_path] = known
-    return known
+    rel = site_path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return _safe_file(rel)
 
 
 @dataclass(frozen=True)

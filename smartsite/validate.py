@@ -475,7 +475,7 @@ def _masterplan(src: SourceFile, d: dict, c: _Checker) -> Masterplan:
 
 
 def _innovation(src: SourceFile, d: dict, mp: Masterplan, c: _Checker) -> Innovation | None:
-    ident = Path(src.rel).stem
+    ident = _stem(src.rel)
     if not SLUG_RE.match(ident):
         c.report.error(src.rel, 0, 0, msg("the file name '{name}' cannot be an innovation id", name=ident),
                        msg("rename the file to '{slug}.yaml': lower-case letters, digits and '-'",
@@ -628,7 +628,7 @@ def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker,
 
 def _page(src: SourceFile, d: dict, c: _Checker, english: tuple | None = None) -> Page | None:
     en, translation = english or ({}, None)
-    slug = d.get("slug") or Path(src.rel).stem
+    slug = d.get("slug") or _stem(src.rel)
     if not SLUG_RE.match(slug):
         c.report.error(src.rel, 0, 0, msg("the file name '{name}' cannot be part of a web address",
                                           name=Path(src.rel).name),
