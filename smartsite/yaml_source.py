@@ -240,6 +240,9 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0,
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own depth limit (PyYAML 6.0.4 and later)
+            report.error(rel, 0, 0, msg("the file is nested too deeply to be read"))
+            return None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         col = mark.column + 1 if mark else 0
