@@ -23,7 +23,7 @@ from .model import STATUS_LABELS, Site
 from .urls import Router
 
 SHARE_DIR = "bagikan"
-SHARE_VERSION = "2"
+SHARE_VERSION = "3"
 SHARE_SIZE = (1200, 630)
 IMAGES_PER_WORKER = 4  # an image takes 20-40 ms to draw: a few repay a worker process
 
