@@ -515,7 +515,7 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
     """
     links = _LinkContext(content_routes(site), site_paths, content.assets, router,
                          {f.rel for f in content.files}, set(site.unpublished))
-    texts = {f.rel: f.text for f in content.files}
+    sources = {f.rel: f for f in content.files}
     work = markdown_jobs(site, content)
     if stored is None:
         stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
@@ -533,7 +533,7 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
             html[job.key] = entry[0]
             used.add(job.cache_key)
             if entry[1]:
-                _report_links(job, [tuple(link) for link in entry[1]], links, texts, report)
+                _report_links(job, [tuple(link) for link in entry[1]], links, sources, report)
         else:
             missing.append(job)
     late = [job for job in missing if job.cache_key not in converted]
@@ -544,9 +544,9 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
         html[job.key] = out
         if whole is not None:
             report.error(job.source, job.first_line + whole.line - 1, whole.column, whole.message, whole.hint,
-                         source_text=texts.get(job.source))
+                         source_text=_text_of(sources, job.source))
             continue
-        _report_links(job, found, links, texts, report)
+        _report_links(job, found, links, sources, report)
         if cache is not None:
             cache.put(job.cache_key, [out, found])
             used.add(job.cache_key)
@@ -570,7 +570,12 @@ def _still_resolves(recorded, resolver) -> bool:
         return False
 
 
-def _report_links(job: MarkdownJob, found, links: _LinkContext, texts: dict, report: Report) -> None:
+def _text_of(sources: dict, rel: str) -> str | None:
+    src = sources.get(rel)
+    return None if src is None else src.text
+
+
+def _report_links(job: MarkdownJob, found, links: _LinkContext, sources: dict, report: Report) -> None:
     """Report the text's broken links (resolved again here, so a cached text reports them too)."""
     if not found:
         return
@@ -583,7 +588,7 @@ def _report_links(job: MarkdownJob, found, links: _LinkContext, texts: dict, rep
         hint = p.hint or msg("link to a content file by its path from this file ({example}) or to a page "
                              "(/inovasi/)", example=example)
         report.error(job.source, job.first_line + p.line - 1, p.column, p.message, hint,
-                     source_text=texts.get(job.source))
+                     source_text=_text_of(sources, job.source))
 
 
 def _block_start(src, path: tuple) -> int:

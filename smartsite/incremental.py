@@ -34,7 +34,7 @@ from .diagnostics import Report
 from .options import CACHE_DIR, Options
 from .parallel import few_collections
 from .pipeline import (Plan, Result, _bytecode_dir, _template_error, _write_site, copied_files, plan,
-                       renderer_for)
+                       release_renderers, renderer_for)
 from .write import Staging, checked_rel
 
 
@@ -130,7 +130,10 @@ def rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> R
     """
     first = memory.everywhere is None
     with few_collections():
-        result = _rebuild(site_dir, output, options, memory)
+        try:
+            result = _rebuild(site_dir, output, options, memory)
+        finally:
+            release_renderers()  # else each save would leave its whole site to the cyclic collector
     if first and result.ok:
         gc.freeze()
     return result

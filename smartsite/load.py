@@ -26,10 +26,19 @@ class SourceFile:
 
     rel: str  # path relative to the site directory, forward slashes
     kind: str  # site | masterplan | innovation | news | page
-    text: str  # the whole file, newlines normalised
+    head: str  # the file above its Markdown body (a YAML file: all of it), newlines normalised
     doc: YamlDocument  # the YAML (for Markdown files: the front matter)
     body: str = ""  # Markdown body (Markdown files only)
     body_line: int = 0  # line of the body's first line in the file
+
+    @property
+    def text(self) -> str:
+        """The whole file, newlines normalised.
+
+        Made when asked for (to quote a line in a message, to look for mojibake) rather than kept: a
+        preview holds every file of the site, and ten thousand news items would be held twice.
+        """
+        return self.head + self.body if self.body else self.head
 
 
 @dataclass(frozen=True)
@@ -257,7 +266,7 @@ def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile
     if parts is not None:
         front, body, body_line = parts
         doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
-        return None if doc is None else SourceFile(rel, kind, text, doc, body, body_line)
+        return None if doc is None else SourceFile(rel, kind, text[:len(text) - len(body)], doc, body, body_line)
     if text.split("\n", 1)[0].strip() != "---":
         report.error(rel, 1, 1, msg("the file must start with front matter: a line '---', "
                                     "the fields, and another line '---'"),

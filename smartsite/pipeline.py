@@ -121,7 +121,9 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels,
     site_paths = {o.site_path for o in outputs}
     if early.in_background and workers_for(len(outputs), options.jobs) > 1:
         # the workers are still converting: compile the templates meanwhile, once, for every page worker
-        Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options)).compile_all()
+        compiler = Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options))
+        compiler.compile_all()
+        compiler.close()
     t_md = time.perf_counter()
     html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
                                    early.converted())
@@ -366,11 +368,19 @@ def renderer_for(p: Plan, lang: str, search_enabled: bool, bytecode_dir: Path | 
     key = (id(p), lang, search_enabled, bytecode_dir)
     known = _RENDERERS.get(key)
     if known is None or known[0] is not p:
-        _RENDERERS.clear()  # another plan: the old environments hold the old build's state
+        for stale in [k for k, (plan, _renderer) in _RENDERERS.items() if plan is not p]:
+            _RENDERERS.pop(stale)[1].close()  # another plan's: they hold the old build's state
         known = _RENDERERS[key] = (p, Renderer(p.content.layout_dirs, p.router, lang,
                                                {**_globals(p, lang), "search_enabled": search_enabled},
                                                p.published_assets, bytecode_dir))
     return known[1]
+
+
+def release_renderers() -> None:
+    """Close this process's renderers (see :meth:`Renderer.close`): the pages are written."""
+    for _plan, renderer in _RENDERERS.values():
+        renderer.close()
+    _RENDERERS.clear()
 
 
 def _render_range(job: _PageJob, start: int, stop: int) -> list:

@@ -343,6 +343,25 @@ class Renderer:
         env.filters["tojson"] = self._tojson(env)
         self.env = env
 
+    def close(self) -> None:
+        """Let go of the build's state.
+
+        A Jinja environment is a web of reference cycles (its templates, macros,
+        extensions and this renderer's methods all point back at it), so only
+        Python's cyclic collector frees it, and everything its globals and
+        filters reach (the router, the plan: every route and page of the site)
+        would wait with it. A preview that rebuilds on every save would then
+        hold one stale site per save until the collector happens to run.
+        """
+        env = self.env
+        if env.cache is not None:
+            for template in env.cache.values():
+                template.globals.clear()  # each template's own copy (see _Environment)
+            env.cache.clear()
+        env.globals.clear()
+        env.filters.clear()
+        self.router = self.assets = None
+
     def _filters(self, router: Router, lang: str, gettext) -> dict:
         """The presentation filters: URLs, localized text, dates, numbers.
 

@@ -10,6 +10,7 @@ only while they are still right, and a damaged cache is noticed and rebuilt.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, damage_cache, innovation, news, run_cli, write_files
-from smartsite import parallel
+from smartsite import parallel, pipeline
 from smartsite.cache import Cache
 from smartsite.incremental import Memory, rebuild
 from smartsite.options import Options
@@ -249,6 +250,34 @@ def test_the_preview_after_each_save_equals_a_full_build(small_site, tmp_path):
         assert tree(out) == tree(reference), name
         if name == "news body":
             assert 0 < result.pages < total / 3, "an edited item renders the pages that show it, not the site"
+
+
+def test_a_preview_lets_go_of_each_site_it_replaced(small_site, tmp_path):
+    """An editor saves hundreds of times in a session: the preview must not keep every version of the site.
+
+    Python's collector runs its quick pass (the youngest objects) often and its full pass rarely; here
+    only the quick pass runs, after each save. A site still referenced when its save ends (through the
+    Jinja environment that rendered it, a web of reference cycles) would outlive that pass, and wait
+    for a full one.
+    """
+    out = tmp_path / "preview"
+    memory = Memory()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        assert _preview(small_site, out, memory).ok
+        gc.collect(0)
+        body = small_site / "content/news/2024/dua.md"
+        for n in range(4):
+            body.write_text(news("Berita Dua", "2024-03-02", f"Isi ke-{n}."))
+            assert _preview(small_site, out, memory).ok
+            gc.collect(0)
+        sites_alive = sum(1 for obj in gc.get_objects() if type(obj) is pipeline.Plan)
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+    assert sites_alive == 0  # the last save's site is written: nothing holds it, nor any before it
 
 
 def test_a_broken_save_keeps_the_last_good_preview_and_the_fix_restores_it(small_site, tmp_path):
