@@ -153,6 +153,8 @@ def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> 
             return result
         t = time.perf_counter()
         shown = everywhere(p, options)
+        if shown == memory.everywhere:
+            shown = memory.everywhere  # the same: keep the objects the preview holds already
         sigs = signatures(p)
         if memory.everywhere is None or not output.is_dir():
             _full(p, options, output, result, memory)
@@ -205,8 +207,17 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
                   sigs: dict) -> None:
     from .parallel import run_chunks
 
-    same_everywhere = shown == memory.everywhere
-    todo = [o for o in p.outputs if not same_everywhere or memory.pages.get(o.file) != sigs[o.file]]
+    same_everywhere = shown is memory.everywhere
+    todo = []
+    for o in p.outputs:
+        known = memory.pages.get(o.file) if same_everywhere else None
+        if known is not None and known == sigs[o.file]:
+            # An unchanged page keeps the signature held since it was rendered: the new one (and the
+            # page context in it) goes with the plan, instead of each save replacing every signature
+            # of the site with an equal copy, which the collector then walks and the heap fragments on.
+            sigs[o.file] = known
+        else:
+            todo.append(o)
     rendered: dict[str, bytes] = {}
     seen: set = set()
     state = (p, options.search, todo, _bytecode_dir(p.content.site_dir, options))

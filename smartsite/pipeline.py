@@ -367,19 +367,39 @@ def renderer_for(p: Plan, lang: str, search_enabled: bool, bytecode_dir: Path | 
     """
     key = (id(p), lang, search_enabled, bytecode_dir)
     known = _RENDERERS.get(key)
-    if known is None or known[0] is not p:
-        for stale in [k for k, (plan, _renderer) in _RENDERERS.items() if plan is not p]:
-            _RENDERERS.pop(stale)[1].close()  # another plan's: they hold the old build's state
-        known = _RENDERERS[key] = (p, Renderer(p.content.layout_dirs, p.router, lang,
-                                               {**_globals(p, lang), "search_enabled": search_enabled},
-                                               p.published_assets, bytecode_dir))
+    if known is None or known[0].plan is not p:
+        for stale in [k for k, (view, _renderer) in _RENDERERS.items() if view.plan is not p]:
+            _close(*_RENDERERS.pop(stale))  # another plan's: they hold the old build's state
+        view = _PlanView(p)
+        known = _RENDERERS[key] = (view, Renderer(p.content.layout_dirs, p.router, lang,
+                                                  {**_globals(view, lang), "search_enabled": search_enabled},
+                                                  p.published_assets, bytecode_dir))
     return known[1]
+
+
+class _PlanView:
+    """The plan as the templates' helper functions reach it, let go of when their renderer is closed.
+
+    Jinja keeps copies of the globals in places :meth:`Renderer.close` cannot
+    reach (the render contexts of imported macro files, themselves in reference
+    cycles); through this view those copies no longer hold the whole site.
+    """
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+
+def _close(view: _PlanView, renderer: Renderer) -> None:
+    renderer.close()
+    view.plan = None
 
 
 def release_renderers() -> None:
     """Close this process's renderers (see :meth:`Renderer.close`): the pages are written."""
-    for _plan, renderer in _RENDERERS.values():
-        renderer.close()
+    for view, renderer in _RENDERERS.values():
+        _close(view, renderer)
     _RENDERERS.clear()
 
 
@@ -414,12 +434,14 @@ class ShareTag:
     alt: str
 
 
-def _globals(p: Plan, lang: str) -> dict:
+def _globals(view: _PlanView, lang: str) -> dict:
+    p = view.plan
     menu = tuple(page for page in p.site.pages if page.menu is not None)
 
     tags: dict = {}  # ShareImage -> its ShareTag: most pages share the default image
 
     def share_image_for(route) -> ShareTag:
+        p = view.plan
         image = p.shares.get(route, p.default_share)
         try:
             return tags[image]
@@ -432,18 +454,18 @@ def _globals(p: Plan, lang: str) -> dict:
         "languages": p.languages,
         "share_image_for": share_image_for,
         "organisation_jsonld": social.organisation(p.site, p.router),
-        "picture": lambda item: p.pictures.get(item.image),
+        "picture": lambda item: view.plan.pictures.get(item.image),
         "evaluation": p.evaluation,
-        "findings_of": lambda inn: p.evaluation.findings.get(inn.id, ()) if p.evaluation else (),
-        "news_jsonld": lambda item: social.news_article(item, p.router, lang, p.site,
+        "findings_of": lambda inn: view.plan.evaluation.findings.get(inn.id, ()) if view.plan.evaluation else (),
+        "news_jsonld": lambda item: social.news_article(item, view.plan.router, lang, view.plan.site,
                                                         share_image_for(item.route).url),
         "site": p.site,
         "config": p.site.config,
         "masterplan": p.site.masterplan,
         "menu_pages": menu,
         "generated": p.generated,
-        "body_html": lambda obj: _body_html(p.html, obj, lang),
-        "summary_text": lambda item: p.summaries.get((item.source, lang), ""),
+        "body_html": lambda obj: _body_html(view.plan.html, obj, lang),
+        "summary_text": lambda item: view.plan.summaries.get((item.source, lang), ""),
     }
 
 
