@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import posixpath
+from urllib.parse import urlsplit
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -305,8 +306,6 @@ def content_routes(site: Site) -> dict:
 
 def leads_outside(href: str) -> bool:
     """A link no resolver changes or questions: another site, a mail address, a place in the same page."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(href)
     return bool(parts.scheme or parts.netloc or href.startswith("#") or not parts.path)
 
@@ -317,8 +316,6 @@ def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict,
 
     Links to content files lead to the target's page in ``lang``, the text's language.
     """
-    import posixpath
-    from urllib.parse import urlsplit
 
     def resolve(href: str):
         if leads_outside(href):

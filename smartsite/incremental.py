@@ -208,9 +208,10 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
     from .parallel import run_chunks
 
     same_everywhere = shown is memory.everywhere
+    before = memory.pages if same_everywhere else {}  # else every page is rendered again
     todo = []
     for o in p.outputs:
-        known = memory.pages.get(o.file) if same_everywhere else None
+        known = before.get(o.file)
         if known is not None and known == sigs[o.file]:
             # An unchanged page keeps the signature held since it was rendered: the new one (and the
             # page context in it) goes with the plan, instead of each save replacing every signature
