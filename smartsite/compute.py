@@ -600,9 +600,15 @@ def _block_start(src, path: tuple) -> int:
 # The route table
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Output:
-    """One file of the site to render: where, with which template and context."""
+    """One file of the site to render: where, with which template and context.
+
+    Its site path and file are worked out when it is made: every stage after
+    this one asks for them, tens of thousands of times per build (and a
+    preview makes every output again on each save), so they are plain slots,
+    not properties.
+    """
 
     route: tuple
     lang: str
@@ -610,21 +616,36 @@ class Output:
     context: dict = field(hash=False, compare=False)
     sources: tuple[str, ...] = ()
     searchable: bool = False  # has text of its own in its language: goes into the search index
+    site_path: str = field(init=False, hash=False, compare=False, repr=False)
+    file: str = field(init=False, hash=False, compare=False, repr=False)
 
-    @property
-    def site_path(self) -> str:
-        return path_of(self.route, self.lang)
-
-    @property
-    def file(self) -> str:
-        """Asked for by every stage after this one, tens of thousands of times: computed once."""
-        known = self.__dict__.get("_file")
-        if known is None:
-            known = self.__dict__["_file"] = output_file(path_of(self.route, self.lang))
-        return known
+    def __post_init__(self) -> None:
+        site_path = path_of(self.route, self.lang)
+        object.__setattr__(self, "site_path", site_path)
+        object.__setattr__(self, "file", _output_files.get(site_path) or _output_file(site_path))
 
 
-def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") -> list[Output]:
+_output_files: dict = {}  # site path -> output file: the same pages come back on every save of a preview
+
+
+def _output_file(site_path: str) -> str:
+    file = output_file(site_path)
+    if len(_output_files) < 200_000:  # bounded, like the paths themselves (see urls.path_of)
+        _output_files[site_path] = file
+    return file
+
+
+def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
+                previous: dict | None = None) -> list[Output]:
+    """Every page of the site in ``lang``, in a stable order.
+
+    ``previous`` (a preview's, see :func:`reusable_outputs`) holds the news
+    item pages of the last build: a page whose item and innovations are the
+    very objects it was made from is taken as it is. A preview validates an
+    unchanged file into the same objects, so after a save the twenty thousand
+    item pages of a large archive are neither made again nor, later, compared
+    field by field.
+    """
     mp = site.masterplan
     out: list[Output] = []
     add = out.append
@@ -665,11 +686,16 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
     for n in range(1, pages + 1):
         add(Output(("news_list", (n,)), lang, "news_list.html", {
             "items": site.news[(n - 1) * NEWS_PER_PAGE: n * NEWS_PER_PAGE], "pager": Pager(n, pages)}))
+    by_id = idx.innovations_by_id
+    known = previous.get if previous else _nothing
     for item in site.news:
-        add(Output(item.route, lang, "news_item.html", {
-            "item": item,
-            "innovations": tuple(idx.innovations_by_id[i] for i in item.innovations
-                                 if i in idx.innovations_by_id)}, (item.source,), item.has(lang)))
+        related = tuple(by_id[i] for i in item.innovations if i in by_id) if item.innovations else ()
+        same = known((item.source, lang))
+        if same is not None and same.context["item"] is item and same.context["innovations"] == related:
+            add(same)
+        else:
+            add(Output(item.route, lang, "news_item.html", {"item": item, "innovations": related},
+                       (item.source,), item.has(lang)))
     add(Output(("tags", ()), lang, "tags.html", {"tags": idx.tags}))
     for tag in idx.tags:  # paginated like the news list: a topic gathers hundreds of items over the years
         for n in range(1, tag.pages + 1):
@@ -689,6 +715,15 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id") ->
     return out
 
 
+def _nothing(_key):
+    return None
+
+
+def reusable_outputs(outputs: Iterable[Output]) -> dict:
+    """The news item pages of a build, by (file, language), for the next :func:`route_table` of a preview."""
+    return {(o.sources[0], o.lang): o for o in outputs if o.template == "news_item.html"}
+
+
 def sitemap_output(outputs: list[Output]) -> Output:
     """The sitemap lists every HTML page of every language."""
     pages = tuple(o for o in outputs if o.file.endswith(".html") and o.route[0] != "not_found")
@@ -697,12 +732,22 @@ def sitemap_output(outputs: list[Output]) -> Output:
 
 def check_collisions(outputs: list[Output], extra: dict, report: Report) -> None:
     """Report output files that two sources would write (pages, assets, data files)."""
+    first: dict[str, Output | str] = {}  # casefolded file -> its first owner
+    clashes: set[str] = set()
+    for owner in (*outputs, *extra):
+        key = (owner.file if isinstance(owner, Output) else owner).casefold()
+        if first.setdefault(key, owner) is not owner:
+            clashes.add(key)
+    if not clashes:  # nearly always: the owners are gathered only for a clash
+        return
     owners: dict[str, list[str]] = defaultdict(list)
     for o in outputs:
-        owners[o.file.casefold()].append(o.sources[0] if o.sources else f"({o.template})")
+        if o.file.casefold() in clashes:
+            owners[o.file.casefold()].append(o.sources[0] if o.sources else f"({o.template})")
     for file, source in extra.items():
-        owners[file.casefold()].append(source)
-    for file, sources in sorted((file, sources) for file, sources in owners.items() if len(sources) > 1):
+        if file.casefold() in clashes:
+            owners[file.casefold()].append(source)
+    for file, sources in sorted(owners.items()):
         blamed = [s for s in sources if s.startswith("content/")] or sources[:1]
         for source in blamed:
             others = ", ".join(s for s in sources if s != source)

@@ -77,6 +77,7 @@ class Memory:
     markdown: RememberedCache | None = None
     everywhere: tuple | None = None  # what every page shows, as of the last build
     pages: dict = field(default_factory=dict)  # output file -> signature
+    outputs: dict = field(default_factory=dict)  # the news item pages of the last plan (see compute.route_table)
     written: dict = field(default_factory=dict)  # output file -> digest of its bytes (None: not known)
 
 

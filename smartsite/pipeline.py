@@ -110,8 +110,11 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels,
     generated = compute.generated_stamp(site)
     idx = compute.build_indexes(site, generated.date())
     outputs: list[compute.Output] = []
+    previous = memory.outputs if memory is not None else None
     for lang in options.languages:
-        outputs.extend(compute.route_table(site, summary, idx, lang))
+        outputs.extend(compute.route_table(site, summary, idx, lang, previous))
+    if memory is not None:
+        memory.outputs = compute.reusable_outputs(outputs)
     ev = _evaluate(site, content, generated.date())
     if ev is not None:
         for lang in options.languages:

@@ -224,6 +224,8 @@ EDITS = [
         news("Judul Dua Baru", "2024-03-02", "Isi baru.", tags="[layanan]"))),
     ("innovation", lambda s: (s / "content/innovations/lapor.yaml").write_text(
         innovation(name="Lapor Bupati", status="in-progress", progress=70))),
+    ("innovation a news item is about", lambda s: (s / "content/innovations/sipades.yaml").write_text(
+        innovation(name="Sipades Terpadu", tags="[desa]"))),
     ("news added", lambda s: (s / "content/news/2024/empat.md").write_text(news("Berita Empat", "2024-04-01"))),
     ("news removed", lambda s: (s / "content/news/2024/tiga.md").unlink()),
     ("template", lambda s: write_files(s, {"layouts/page.html": (ROOT / "layouts/page.html").read_text().replace(
