@@ -687,10 +687,10 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
         add(Output(("news_list", (n,)), lang, "news_list.html", {
             "items": site.news[(n - 1) * NEWS_PER_PAGE: n * NEWS_PER_PAGE], "pager": Pager(n, pages)}))
     by_id = idx.innovations_by_id
-    known = previous.get if previous else _nothing
+    known = previous[lang].get if previous and lang in previous else _nothing
     for item in site.news:
         related = tuple(by_id[i] for i in item.innovations if i in by_id) if item.innovations else ()
-        same = known((item.source, lang))
+        same = known(item.source)
         if same is not None and same.context["item"] is item and same.context["innovations"] == related:
             add(same)
         else:
@@ -720,8 +720,12 @@ def _nothing(_key):
 
 
 def reusable_outputs(outputs: Iterable[Output]) -> dict:
-    """The news item pages of a build, by (file, language), for the next :func:`route_table` of a preview."""
-    return {(o.sources[0], o.lang): o for o in outputs if o.template == "news_item.html"}
+    """The news item pages of a build, by language and file, for the next :func:`route_table` of a preview."""
+    by_lang: dict[str, dict] = defaultdict(dict)
+    for o in outputs:
+        if o.template == "news_item.html":
+            by_lang[o.lang][o.sources[0]] = o
+    return by_lang
 
 
 def sitemap_output(outputs: list[Output]) -> Output:

@@ -103,21 +103,43 @@ def everywhere(p: Plan, options: Options) -> tuple:
             options.fingerprint(), _layouts_state(p))
 
 
-def signatures(p: Plan) -> dict:
-    """Output file -> what its page shows that may change without the rest of the site changing."""
+def signatures(p: Plan, before: dict) -> tuple[dict, list]:
+    """(output file -> signature, the outputs whose signature is not the one in ``before``).
+
+    A signature is what a page shows that may change without the rest of the
+    site changing. An unchanged page keeps the signature it had in
+    ``before``: a preview asks after every save for every page (31,000 at
+    10,000 news items), so a page made from one file takes no generator, and
+    a new signature is made only for a page that changed, instead of one for
+    every page to be compared and thrown away.
+    """
     findings = {}
     if p.evaluation is not None:
         findings = {inn.source: p.evaluation.findings.get(inn.id, ()) for inn in p.site.innovations}
-    html, shares = p.html, p.shares
-    out = {}
+    html_of, share_of, found_in, known_as = p.html.get, p.shares.get, findings.get, before.get
+    sigs = {}
+    changed = []
     for o in p.outputs:
-        if o.sources:
-            texts = tuple(t for s in o.sources for t in (html.get(s), html.get(s + "#en")))
-            found = tuple(findings.get(s) for s in o.sources)
-        else:  # most pages: lists, topics, dashboards
+        sources = o.sources
+        if not sources:  # most pages: lists, topics, dashboards
             texts = found = ()
-        out[o.file] = (o.template, o.lang, o.searchable, o.context, texts, shares.get(o.route), found)
-    return out
+        elif len(sources) == 1:
+            source = sources[0]
+            texts, found = (html_of(source), html_of(source + "#en")), (found_in(source),)
+        else:
+            texts = tuple(t for s in sources for t in (html_of(s), html_of(s + "#en")))
+            found = tuple(found_in(s) for s in sources)
+        share = share_of(o.route)
+        file = o.file
+        known = known_as(file)
+        if known is not None and (known[3] is o.context or known[3] == o.context) and known[4] == texts \
+                and known[5] == share and known[6] == found and known[0] == o.template \
+                and known[1] == o.lang and known[2] == o.searchable:
+            sigs[file] = known
+        else:
+            sigs[file] = (o.template, o.lang, o.searchable, o.context, texts, share, found)
+            changed.append(o)
+    return sigs, changed
 
 
 def rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> Result:
@@ -156,11 +178,12 @@ def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> 
         shown = everywhere(p, options)
         if shown == memory.everywhere:
             shown = memory.everywhere  # the same: keep the objects the preview holds already
-        sigs = signatures(p)
+        same_everywhere = shown is memory.everywhere
+        sigs, changed = signatures(p, memory.pages if same_everywhere else {})  # else every page is rendered
         if memory.everywhere is None or not output.is_dir():
             _full(p, options, output, result, memory)
         else:
-            _changed_only(p, options, output, result, memory, shown, sigs)
+            _changed_only(p, options, output, result, memory, same_everywhere, changed)
         if result.ok:
             memory.everywhere, memory.pages = shown, sigs
         result.timings["write"] = time.perf_counter() - t
@@ -204,22 +227,10 @@ def _render_some(state, start: int, stop: int) -> list:
     return out
 
 
-def _changed_only(p: Plan, options: Options, output: Path, result: Result, memory: Memory, shown: tuple,
-                  sigs: dict) -> None:
+def _changed_only(p: Plan, options: Options, output: Path, result: Result, memory: Memory,
+                  same_everywhere: bool, todo: list) -> None:
     from .parallel import run_chunks
 
-    same_everywhere = shown is memory.everywhere
-    before = memory.pages if same_everywhere else {}  # else every page is rendered again
-    todo = []
-    for o in p.outputs:
-        known = before.get(o.file)
-        if known is not None and known == sigs[o.file]:
-            # An unchanged page keeps the signature held since it was rendered: the new one (and the
-            # page context in it) goes with the plan, instead of each save replacing every signature
-            # of the site with an equal copy, which the collector then walks and the heap fragments on.
-            sigs[o.file] = known
-        else:
-            todo.append(o)
     rendered: dict[str, bytes] = {}
     seen: set = set()
     state = (p, options.search, todo, _bytecode_dir(p.content.site_dir, options))

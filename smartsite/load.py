@@ -266,7 +266,11 @@ def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile
     if parts is not None:
         front, body, body_line = parts
         doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
-        return None if doc is None else SourceFile(rel, kind, text[:len(text) - len(body)], doc, body, body_line)
+        if doc is None:
+            return None
+        head = text[:len(text) - len(body)]  # the front matter between its two '---' lines
+        doc.held_in(head, head.index("\n") + 1, head.rfind("\n", 0, len(head) - 1) + 1)
+        return SourceFile(rel, kind, head, doc, body, body_line)
     if text.split("\n", 1)[0].strip() != "---":
         report.error(rel, 1, 1, msg("the file must start with front matter: a line '---', "
                                     "the fields, and another line '---'"),

@@ -87,12 +87,26 @@ class _TwoStepValidator:
 # ---------------------------------------------------------------------------
 
 def _strip_nulls(value: Any) -> Any:
-    """Empty fields (``reporter:``) count as absent; the schema then decides."""
+    """Empty fields (``reporter:``) count as absent; the schema then decides.
+
+    A file without an empty field (nearly all) is used as it was parsed
+    rather than copied: a preview keeps both for every file.
+    """
+    if not _has_null(value):
+        return value
     if isinstance(value, dict):
         return {k: _strip_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [_strip_nulls(v) for v in value]
     return value
+
+
+def _has_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    return any(v is None or (isinstance(v, (dict, list)) and _has_null(v)) for v in value)
 
 
 def expected(sch: dict) -> Message:

@@ -74,19 +74,31 @@ class YamlDocument:
     build: they are worked out from the text the first time they are asked for.
     """
 
-    __slots__ = ("data", "_text", "_offset", "_maps")
+    __slots__ = ("data", "_text", "_span", "_offset", "_maps")
 
     def __init__(self, data: Any, values: dict | None = None, keys: dict | None = None,
                  text: str = "", line_offset: int = 0):
         self.data = data
         self._text = text
+        self._span: tuple[int, int] | None = None
         self._offset = line_offset
         self._maps = (values, keys) if values is not None and keys is not None else None
 
+    def held_in(self, text: str, start: int, stop: int) -> None:
+        """The YAML was ``text[start:stop]``: keep that text instead of a copy of the slice.
+
+        A Markdown file keeps its front matter with its delimiters anyway
+        (:class:`smartsite.load.SourceFile`); ten thousand copies of it are
+        4 MiB a preview holds for positions that are rarely asked for.
+        """
+        if text[start:stop] == self._text:
+            self._text, self._span = text, (start, stop)
+
     def _positions(self) -> tuple[dict, dict]:
         if self._maps is None:
+            text = self._text if self._span is None else self._text[self._span[0]:self._span[1]]
             builder = _Builder("", "", Report(), self._offset, record=True)
-            builder.build(yaml.compose(self._text, Loader=_Loader), (), 0)  # parsed once before: cannot fail
+            builder.build(yaml.compose(text, Loader=_Loader), (), 0)  # parsed once before: cannot fail
             self._maps = (builder.values, builder.keys)
         return self._maps
 
