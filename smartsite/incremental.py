@@ -78,7 +78,9 @@ class Memory:
     everywhere: tuple | None = None  # what every page shows, as of the last build
     pages: dict = field(default_factory=dict)  # output file -> signature
     outputs: dict = field(default_factory=dict)  # the news item pages of the last plan (see compute.route_table)
+    data_files: tuple | None = None  # (what they were made from, the open data files) (see pipeline._data_files)
     written: dict = field(default_factory=dict)  # output file -> digest of its bytes (None: not known)
+    drawn: dict = field(default_factory=dict)  # share image file -> the bytes written last (not hashed again)
 
 
 def _digest(data: bytes) -> bytes:
@@ -203,6 +205,7 @@ def _full(p: Plan, options: Options, output: Path, result: Result, memory: Memor
             return
         stage.commit()
     memory.written = {rel: None for rel in stage.files}
+    memory.drawn = {}
     for rel, source in copied_files(p).items():  # copied, not made: their state stands for their bytes
         memory.written[rel] = _copy_digest(source)
 
@@ -261,8 +264,11 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
         memory.headers = (kept, headers.headers_file(kept).encode("utf-8"))
     files["_headers"] = memory.headers[1]
     written = 0
+    drawn_before = memory.drawn
     for rel, data in files.items():
-        written += _put(output, rel, data, memory)
+        if drawn_before.get(rel) is not data:  # a share image the last save wrote is the very same bytes
+            written += _put(output, rel, data, memory)
+    memory.drawn = dict(p.generated_files)
     for rel in sorted(set(memory.written) - kept - {"_headers"}):
         (output / rel).unlink(missing_ok=True)
         del memory.written[rel]

@@ -131,8 +131,7 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels,
     html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
                                    early.converted())
     result.timings["markdown"] = time.perf_counter() - t_md
-    data = opendata.data_files(site, summary, router, generated.isoformat())
-    data.update(opendata.evaluation_files(site, router))
+    data = _data_files(site, summary, router, generated, memory)
     published_assets = _asset_names(content.assets)
     extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
@@ -155,6 +154,24 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels,
     return Plan(site, router, tuple(outputs), html, compute.news_summaries(site, html), data,
                 content.assets, generated, content, shares, default_share, share_files, pictures, picture_files, ev,
                 published_assets, tuple(options.languages))
+
+
+def _data_files(site: Site, summary: "compute.Summary", router: Router, generated: dt.datetime, memory) -> dict:
+    """The open data files (name -> text); a preview reuses them while the innovations are the same objects.
+
+    They describe the innovations only, and a preview validates an unchanged
+    file into the same objects, so after saving a news item they are the
+    same, and encoding 500 innovations as JSON and CSV again would be for nothing.
+    """
+    key = (site.config, site.masterplan, site.innovations, router.base_url, generated)
+    known = memory.data_files if memory is not None else None
+    if known is not None and known[0] == key:
+        return dict(known[1])
+    data = opendata.data_files(site, summary, router, generated.isoformat())
+    data.update(opendata.evaluation_files(site, router))
+    if memory is not None:
+        memory.data_files = (key, dict(data))
+    return data
 
 
 def _asset_names(assets: dict) -> dict:
