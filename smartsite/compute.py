@@ -622,17 +622,7 @@ class Output:
     def __post_init__(self) -> None:
         site_path = path_of(self.route, self.lang)
         object.__setattr__(self, "site_path", site_path)
-        object.__setattr__(self, "file", _output_files.get(site_path) or _output_file(site_path))
-
-
-_output_files: dict = {}  # site path -> output file: the same pages come back on every save of a preview
-
-
-def _output_file(site_path: str) -> str:
-    file = output_file(site_path)
-    if len(_output_files) < 200_000:  # bounded, like the paths themselves (see urls.path_of)
-        _output_files[site_path] = file
-    return file
+        object.__setattr__(self, "file", output_file(site_path))
 
 
 def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",

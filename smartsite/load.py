@@ -268,7 +268,7 @@ def _read_markdown(rel: str, kind: str, text: str, report: Report) -> SourceFile
         doc = parse_yaml(front, rel, report, line_offset=1, full_text=text)
         if doc is None:
             return None
-        head = text[:len(text) - len(body)]  # the front matter between its two '---' lines
+        head = text[:len(text) - len(body)]  # the front matter with its two '---' lines
         doc.held_in(head, head.index("\n") + 1, head.rfind("\n", 0, len(head) - 1) + 1)
         return SourceFile(rel, kind, head, doc, body, body_line)
     if text.split("\n", 1)[0].strip() != "---":
