@@ -58,14 +58,23 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+PENDING_BYTES = 8 << 20  # written once this much is waiting: a first build at 10k news would hold 50 MB
+
+
 class Cache:
-    """Key → JSON value, checked on read, written in one transaction per build."""
+    """Key → JSON value, checked on read, written in a transaction per 8 MiB of entries and at the end.
+
+    Each entry is checked on its own (CRC-32), so entries written before a
+    build fails are as good as the rest; holding them all until the end would
+    keep the JSON of every text of a large site in memory at once.
+    """
 
     def __init__(self, folder: Path | None, name: str = "build"):
         self.path = None if folder is None else folder / f"{name}-{engine_fingerprint()}.sqlite"
         self.discarded = False  # the file was damaged and thrown away during this run
         self._db: sqlite3.Connection | None = None
         self._pending: dict[str, str] = {}
+        self._pending_size = 0
         if self.path is not None:
             self._open()
 
@@ -122,7 +131,10 @@ class Cache:
         return self.get_many(key).get(key)
 
     def put(self, key: str, value: Any) -> None:
-        self._pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = self._pending[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        self._pending_size += len(text)
+        if self._pending_size > PENDING_BYTES:
+            self.flush()
 
     def forget(self, prefix: str, keep: set[str]) -> None:
         """Delete the entries under ``prefix`` that the build did not use (old texts, old settings)."""
@@ -147,6 +159,7 @@ class Cache:
             self._discard()
 
     def flush(self) -> None:
+        self._pending_size = 0
         if self._db is None or not self._pending:
             self._pending.clear()
             return

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import headers, opendata, validate
+from . import headers, opendata, social, validate
 from .cache import Cache
 from .diagnostics import Report
 from .options import CACHE_DIR, Options
@@ -80,7 +80,6 @@ class Memory:
     outputs: dict = field(default_factory=dict)  # the news item pages of the last plan (see compute.route_table)
     data_files: tuple | None = None  # (what they were made from, the open data files) (see pipeline._data_files)
     written: dict = field(default_factory=dict)  # output file -> digest of its bytes (None: not known)
-    drawn: dict = field(default_factory=dict)  # share image file -> the bytes written last (not hashed again)
 
 
 def _digest(data: bytes) -> bytes:
@@ -205,7 +204,6 @@ def _full(p: Plan, options: Options, output: Path, result: Result, memory: Memor
             return
         stage.commit()
     memory.written = {rel: None for rel in stage.files}
-    memory.drawn = {}
     for rel, source in copied_files(p).items():  # copied, not made: their state stands for their bytes
         memory.written[rel] = _copy_digest(source)
 
@@ -264,11 +262,8 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
         memory.headers = (kept, headers.headers_file(kept).encode("utf-8"))
     files["_headers"] = memory.headers[1]
     written = 0
-    drawn_before = memory.drawn
     for rel, data in files.items():
-        if drawn_before.get(rel) is not data:  # a share image the last save wrote is the very same bytes
-            written += _put(output, rel, data, memory)
-    memory.drawn = dict(p.generated_files)
+        written += _put(output, rel, data, memory)
     for rel in sorted(set(memory.written) - kept - {"_headers"}):
         (output / rel).unlink(missing_ok=True)
         del memory.written[rel]
@@ -276,7 +271,7 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
     result.rewritten = written
 
 
-def _put(output: Path, rel: str, data: bytes | Path, memory: Memory) -> bool:
+def _put(output: Path, rel: str, data: "bytes | Path | social.CachedPicture", memory: Memory) -> bool:
     """Write one file in place (atomically) when its bytes changed; True when it was written."""
     rel = checked_rel(rel)
     target = output / rel
@@ -286,7 +281,13 @@ def _put(output: Path, rel: str, data: bytes | Path, memory: Memory) -> bool:
             return False
         data = data.read_bytes()
     else:
-        digest = _digest(data)
+        if isinstance(data, social.CachedPicture):  # its checksum stands for its bytes: read only if new
+            digest = ("picture", data.digest)
+            if memory.written.get(rel) == digest:
+                return False
+            data = data.read()
+        else:
+            digest = _digest(data)
         known = memory.written.get(rel, False)
         if known == digest:
             return False

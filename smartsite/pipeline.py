@@ -64,7 +64,7 @@ class Plan:
     content: Content
     shares: dict  # route -> social.ShareImage
     default_share: "social.ShareImage"
-    generated_files: dict  # output path -> bytes made by the build (share images)
+    generated_files: dict  # output path -> what the build made (share images: bytes or social.CachedPicture)
     pictures: dict  # asset path -> images.ProcessedImage (news images)
     picture_files: dict  # output path -> file in the cache
     evaluation: "evaluation.Evaluation | None" = None
@@ -335,7 +335,7 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result,
     for name, text in p.data.items():
         stage.write(f"data/{name}", text)
     for rel, data in p.generated_files.items():
-        stage.write(rel, data)
+        stage.write(rel, social.picture_bytes(data))
     for rel, source in copied_files(p).items():
         stage.copy(rel, source)
     if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():

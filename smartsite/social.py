@@ -40,78 +40,114 @@ def _extension(data: bytes) -> str:
     return "png" if data.startswith(b"\x89PNG") else "jpg"
 
 
-def _name(stem: str, data: bytes) -> str:
+def _name(stem: str, picture: "bytes | CachedPicture") -> str:
     """bagikan/<stem>.<hash>.png: a new address whenever the picture changes (previews are cached by URL)."""
-    return f"{SHARE_DIR}/{stem}.{hashlib.sha256(data).hexdigest()[:8]}.{_extension(data)}"
+    if isinstance(picture, CachedPicture):
+        return f"{SHARE_DIR}/{stem}.{picture.digest[:8]}.{picture.extension}"
+    return f"{SHARE_DIR}/{stem}.{hashlib.sha256(picture).hexdigest()[:8]}.{_extension(picture)}"
 
 
 def _cache_key(key_parts: tuple) -> str:
     return hashlib.sha256(json.dumps([SHARE_VERSION, *key_parts], ensure_ascii=False).encode()).hexdigest()
 
 
-_DRAWN: dict[str, bytes] = {}  # cache key -> picture, for a preview that asks again on every save
-_DRAWN_MAX = 2048
+@dataclass(frozen=True)
+class CachedPicture:
+    """A share image in the cache folder, read when it is written into the site.
+
+    A preview asks for every card on every save and writes the few that
+    changed: holding the bytes of every picture (10 MiB at 10,000 news items
+    and 500 innovations) would be memory kept for nothing. The picture's
+    SHA-256 names it and tells the preview whether its file changed.
+    """
+
+    path: Path  # the cache file: the picture, then its SHA-256
+    digest: str  # hex SHA-256 of the picture
+    extension: str
+    card: tuple  # share_image()'s arguments: drawn again if the file has gone or changed since
+
+    def read(self) -> bytes:
+        data = _verified(self.path)
+        if data is None or hashlib.sha256(data).hexdigest() != self.digest:
+            data = share_image(*self.card)  # the same inputs draw the same picture
+        return data
 
 
-def _cached(cache_dir: Path | None, key: str) -> bytes | None:
+def picture_bytes(picture: "bytes | CachedPicture") -> bytes:
+    return picture.read() if isinstance(picture, CachedPicture) else picture
+
+
+_DRAWN: dict[str, CachedPicture] = {}  # cache file -> its picture, for a preview that asks again on every save
+_DRAWN_MAX = 4096
+
+
+def _verified(path: Path) -> bytes | None:
+    """The picture stored in ``path`` when its checksum matches; None when absent or damaged."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    data, check = stored[:-32], stored[-32:]
+    return data if len(stored) > 32 and hashlib.sha256(data).digest() == check else None
+
+
+def _cached(cache_dir: Path | None, key: str, card: tuple) -> CachedPicture | None:
     if cache_dir is None:
         return None
-    known = _DRAWN.get(key)  # the key is a digest of everything the picture shows
+    known = _DRAWN.get(os.path.join(cache_dir, "share", key))  # the key is a digest of all the picture shows
     if known is not None:
         return known
-    cached = cache_dir / "share" / key
-    if cached.is_file():
-        stored = cached.read_bytes()
-        data, check = stored[:-32], stored[-32:]
-        if len(stored) > 32 and hashlib.sha256(data).digest() == check:
-            _remember(key, data)
-            return data
-    return None  # absent, or a damaged file (its checksum does not match): drawn again
+    path = cache_dir / "share" / key
+    data = _verified(path)
+    if data is None:
+        return None  # absent, or a damaged file (its checksum does not match): drawn again
+    return _remember(path, data, card)
 
 
-def _remember(key: str, data: bytes) -> None:
+def _remember(path: Path, data: bytes, card: tuple) -> CachedPicture:
     if len(_DRAWN) >= _DRAWN_MAX:
         _DRAWN.clear()
-    _DRAWN[key] = data
+    picture = _DRAWN[str(path)] = CachedPicture(path, hashlib.sha256(data).hexdigest(), _extension(data), card)
+    return picture
 
 
-def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
+def _store(cache_dir: Path | None, key: str, data: bytes, card: tuple) -> "bytes | CachedPicture":
     if cache_dir is None:
-        return
-    _remember(key, data)
+        return data
     cached = cache_dir / "share" / key
     cached.parent.mkdir(parents=True, exist_ok=True)
     tmp = cached.with_suffix(".tmp")
     tmp.write_bytes(data + hashlib.sha256(data).digest())  # the picture, then its checksum
     os.replace(tmp, cached)
+    return _remember(cached, data, card)
 
 
 def _draw_range(cards: list, start: int, stop: int) -> list[bytes]:
     return [share_image(*args) for args in cards[start:stop]]
 
 
-def _draw_all(cache_dir: Path | None, cards: list[tuple], jobs: int | None) -> list[bytes]:
-    """Each card's image: from the cache when its inputs were drawn before, else drawn (on every core)."""
+def _draw_all(cache_dir: Path | None, cards: list[tuple], jobs: int | None) -> list:
+    """Each card's image (bytes, or a :class:`CachedPicture` when there is a cache): from the cache when
+    its inputs were drawn before, else drawn (on every core)."""
     from .parallel import run_chunks
 
     keys = [_cache_key(card) for card in cards]
-    found = [_cached(cache_dir, key) for key in keys]
+    found: list = [_cached(cache_dir, key, card) for key, card in zip(keys, cards)]
     missing = [i for i, data in enumerate(found) if data is None]
     drawn = run_chunks(_draw_range, len(missing), [cards[i] for i in missing], jobs, per_worker=IMAGES_PER_WORKER)
     for i, data in zip(missing, drawn):
-        found[i] = data
-        _store(cache_dir, keys[i], data)
+        found[i] = _store(cache_dir, keys[i], data, cards[i])
     return found
 
 
 def share_images(site: Site, cache_dir: Path | None, innovations: bool = True,
                  jobs: int | None = None) -> tuple[dict, dict, ShareImage]:
-    """(route -> ShareImage, output path -> bytes, the default ShareImage).
+    """(route -> ShareImage, output path -> bytes or :class:`CachedPicture`, the default ShareImage).
 
     ``innovations=False`` draws only the site's card, which every page then uses.
     """
     gettext = i18n.gettext_for("id")
-    files: dict[str, bytes] = {}
+    files: dict = {}
     by_route: dict = {}
     title = site.config.title.id
     # A card is share_image()'s arguments: what the picture shows is all its cache key needs.

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import ROOT, damage_cache, innovation, news, run_cli, write_files
 from smartsite import parallel, pipeline
@@ -161,6 +162,22 @@ def test_a_damaged_cache_entry_is_discarded_not_used(tmp_path):
     assert Cache(tmp_path).get_many("md:") == {"md:y": ["<p>lagi</p>", []]}
 
 
+@pytest.mark.about_the_cache
+def test_a_large_cache_is_written_as_it_fills_and_reads_back_whole(tmp_path, monkeypatch):
+    """A first build of a large site writes its texts as it goes instead of holding them all until the end."""
+    from smartsite import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "PENDING_BYTES", 1000)
+    cache = Cache(tmp_path)
+    texts = {f"md:{n}": [f"<p>teks {n} " + "x" * 100 + "</p>", []] for n in range(40)}
+    for key, value in texts.items():
+        cache.put(key, value)
+    assert len(Cache(tmp_path).get_many("md:")) >= 30  # most are on disk before the build ends
+    cache.forget("md:", set(texts))
+    cache.close()
+    assert Cache(tmp_path).get_many("md:") == texts
+
+
 def test_pages_made_in_parallel_are_the_pages_made_in_one_process(small_site, build, tmp_path, monkeypatch):
     assert build(small_site, "--jobs", "1", "--no-cache", output=tmp_path / "one").code == 0
     monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 1)  # fork workers even for a small site
@@ -277,6 +294,32 @@ def test_a_preview_lets_go_of_each_site_it_replaced(small_site, tmp_path):
         if was_enabled:
             gc.enable()
     assert sites_alive == 0  # the last save's site is written: nothing holds it, nor any before it
+
+
+@pytest.mark.about_the_cache
+@pytest.mark.parametrize("harm", ["deleted", "damaged"])
+def test_the_preview_goes_on_when_its_cache_is_deleted_or_damaged_while_it_runs(harm, small_site, tmp_path):
+    """The cache is safe to delete at any time, even under a running preview, and never trusted blindly."""
+    out = tmp_path / "preview"
+    memory = Memory()
+    assert _preview(small_site, out, memory).ok
+    cache = small_site / ".smartsite-cache"
+    if harm == "deleted":
+        shutil.rmtree(cache)
+    else:
+        for picture in (cache / "share").iterdir():
+            picture.write_bytes(b"\x89PNG not a picture" + picture.read_bytes()[40:])
+    write_files(small_site, {"layouts/page.html": (ROOT / "layouts/page.html").read_text().replace(
+        "{% block content %}", "{% block content %}<p>Catatan</p>")})  # every page is rendered again
+    assert _preview(small_site, out, memory).ok
+    assert _full(small_site, tmp_path / "reference").ok
+    assert tree(out) == tree(tmp_path / "reference")
+    pictures = sorted((out / "bagikan").iterdir())
+    assert len(pictures) == 3  # the site's card and one per innovation, each still a whole picture
+    for picture in pictures:
+        with Image.open(picture) as image:
+            image.load()
+            assert image.size == (1200, 630)
 
 
 def test_a_broken_save_keeps_the_last_good_preview_and_the_fix_restores_it(small_site, tmp_path):
