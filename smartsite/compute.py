@@ -15,11 +15,12 @@ import functools
 import hashlib
 import os
 import posixpath
-from urllib.parse import urlsplit
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from .diagnostics import Report, msg
 from .load import Content
@@ -677,7 +678,7 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
         add(Output(("news_list", (n,)), lang, "news_list.html", {
             "items": site.news[(n - 1) * NEWS_PER_PAGE: n * NEWS_PER_PAGE], "pager": Pager(n, pages)}))
     by_id = idx.innovations_by_id
-    known = previous[lang].get if previous and lang in previous else _nothing
+    known = (previous or {}).get(lang, {}).get
     for item in site.news:
         related = tuple(by_id[i] for i in item.innovations if i in by_id) if item.innovations else ()
         same = known(item.source)
@@ -705,10 +706,6 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
     return out
 
 
-def _nothing(_key):
-    return None
-
-
 def reusable_outputs(outputs: Iterable[Output]) -> dict:
     """The news item pages of a build, by language and file, for the next :func:`route_table` of a preview."""
     by_lang: dict[str, dict] = defaultdict(dict)
@@ -726,12 +723,13 @@ def sitemap_output(outputs: list[Output]) -> Output:
 
 def check_collisions(outputs: list[Output], extra: dict, report: Report) -> None:
     """Report output files that two sources would write (pages, assets, data files)."""
-    first: dict[str, Output | str] = {}  # casefolded file -> its first owner
+    seen: set[str] = set()
     clashes: set[str] = set()
-    for owner in (*outputs, *extra):
-        key = (owner.file if isinstance(owner, Output) else owner).casefold()
-        if first.setdefault(key, owner) is not owner:
+    for file in chain((o.file for o in outputs), extra):
+        key = file.casefold()
+        if key in seen:
             clashes.add(key)
+        seen.add(key)
     if not clashes:  # nearly always: the owners are gathered only for a clash
         return
     owners: dict[str, list[str]] = defaultdict(list)

@@ -272,28 +272,29 @@ def _changed_only(p: Plan, options: Options, output: Path, result: Result, memor
 
 
 def _put(output: Path, rel: str, data: "bytes | Path | social.CachedPicture", memory: Memory) -> bool:
-    """Write one file in place (atomically) when its bytes changed; True when it was written."""
+    """Write one file in place (atomically) when its bytes changed; True when it was written.
+
+    A copied file's state and a cached picture's checksum stand for their
+    bytes, which are read only when the file has to be written.
+    """
     rel = checked_rel(rel)
     target = output / rel
-    if isinstance(data, Path):  # a file to copy: its state stands for its bytes
+    if isinstance(data, Path):
         digest = _copy_digest(data)
-        if memory.written.get(rel) == digest:
-            return False
-        data = data.read_bytes()
+    elif isinstance(data, social.CachedPicture):
+        digest = ("picture", data.digest)
     else:
-        if isinstance(data, social.CachedPicture):  # its checksum stands for its bytes: read only if new
-            digest = ("picture", data.digest)
-            if memory.written.get(rel) == digest:
-                return False
-            data = data.read()
-        else:
-            digest = _digest(data)
-        known = memory.written.get(rel, False)
-        if known == digest:
-            return False
-        if known is None and target.is_file() and target.read_bytes() == data:
-            memory.written[rel] = digest
-            return False
+        digest = _digest(data)
+    known = memory.written.get(rel, False)
+    if known == digest:
+        return False
+    if isinstance(data, Path):
+        data = data.read_bytes()
+    elif isinstance(data, social.CachedPicture):
+        data = data.read()
+    if known is None and target.is_file() and target.read_bytes() == data:
+        memory.written[rel] = digest
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(data)

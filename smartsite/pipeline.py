@@ -166,11 +166,11 @@ def _data_files(site: Site, summary: "compute.Summary", router: Router, generate
     key = (site.config, site.masterplan, site.innovations, router.base_url, generated)
     known = memory.data_files if memory is not None else None
     if known is not None and known[0] == key:
-        return dict(known[1])
+        return known[1]
     data = opendata.data_files(site, summary, router, generated.isoformat())
     data.update(opendata.evaluation_files(site, router))
     if memory is not None:
-        memory.data_files = (key, dict(data))
+        memory.data_files = (key, data)
     return data
 
 
