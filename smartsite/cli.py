@@ -155,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             if isinstance(seen, int):
                 return seen
             inputs = seen
-        from .pipeline import build
-
-        result = build(site_dir, output, options, inputs)
+        result = _build(site_dir, output, options, inputs)
     except KeyboardInterrupt:
         print(gettext("interrupted; the previous site in {output} was left as it was").format(output=output),
               file=sys.stderr)
@@ -180,6 +178,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_links:
         return _check_links(output, result, gettext)
     return EXIT_OK
+
+
+def _build(site_dir: Path, output: Path, options: Options, inputs: str | None):
+    """The build, its Markdown conversion started on the other cores before the rest of the engine
+    (Jinja, the models, the renderers: a quarter of a second) is imported (see :mod:`smartsite.early`)."""
+    from .cache import Cache
+    from .early import Started
+
+    cache = Cache(site_dir / CACHE_DIR) if options.cache else None
+    try:
+        with Started(site_dir, options, cache) as started:
+            from .pipeline import build
+
+            return build(site_dir, output, options, inputs, started)
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def _unchanged(site_dir: Path, output: Path, options: Options, lang: str):

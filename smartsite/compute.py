@@ -11,8 +11,6 @@ file is an error naming both.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import os
 import posixpath
 from collections import defaultdict
@@ -24,7 +22,8 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Report, msg
 from .load import Content
-from .markup import MarkdownRenderer, first_paragraph_text, located
+from .early import MARKDOWN_CACHE_PREFIX, converter, text_key
+from .markup import first_paragraph_text, leads_outside, located
 from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site, Tag
 from .urls import Router, output_file, path_of, slugify
 
@@ -305,12 +304,6 @@ def content_routes(site: Site) -> dict:
     return routes
 
 
-def leads_outside(href: str) -> bool:
-    """A link no resolver changes or questions: another site, a mail address, a place in the same page."""
-    parts = urlsplit(href)
-    return bool(parts.scheme or parts.netloc or href.startswith("#") or not parts.path)
-
-
 def make_resolver(source: str, file_routes: dict, site_paths: set, assets: dict, router: Router,
                   all_sources: set, unpublished: set, lang: str = "id"):
     """A link resolver for one Markdown source (see :mod:`smartsite.markup`).
@@ -361,15 +354,7 @@ class MarkdownJob:
     @property
     def cache_key(self) -> str:
         """The text and the place it is resolved from; links are checked again on every use."""
-        return _text_key(self.source, self.lang, self.text)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a preview asks again for the same unchanged texts on every save
-def _text_key(source: str, lang: str, text: str) -> str:
-    return MARKDOWN_CACHE_PREFIX + hashlib.sha256(f"{source}\0{lang}\0{text}".encode()).hexdigest()
-
-
-MARKDOWN_CACHE_PREFIX = "md:"
+        return text_key(self.source, self.lang, self.text)
 
 
 @dataclass(frozen=True)
@@ -404,12 +389,6 @@ def markdown_jobs(site: Site, content: Content) -> list[MarkdownJob]:
     return jobs
 
 
-@functools.lru_cache(maxsize=1)
-def _renderer() -> MarkdownRenderer:
-    """One converter per process, reused (``reset()``) for every text: building one costs 30 ms."""
-    return MarkdownRenderer()
-
-
 def _finish(job: MarkdownJob, converted, links: "_LinkContext") -> tuple:
     """(html, [(href, what it became)] or None, whole-text problem or None) of a converted text."""
     if isinstance(converted, tuple):  # finished where it was converted (see _convert_files)
@@ -422,80 +401,8 @@ def _finish(job: MarkdownJob, converted, links: "_LinkContext") -> tuple:
 def _convert(state, start: int, stop: int) -> list:
     """Render jobs[start:stop] (runs in a worker): see :func:`_finish`."""
     jobs, links = state
-    renderer = _renderer()
+    renderer = converter()
     return [_finish(job, renderer.convert(job.text), links) for job in jobs[start:stop]]
-
-
-class EarlyMarkdown:
-    """The Markdown files' bodies converted in worker processes while this one loads and validates.
-
-    Converting is most of a cold build's work, and needs nothing but the text:
-    links are marked, not resolved (see :class:`smartsite.markup.Converted`). So
-    the workers read the news and page files themselves and convert every body
-    the cache does not hold, while this process reads, parses and validates the
-    same files and computes the routes. A conversion is used only for a text
-    identical to the one validation accepted (same file, language and text);
-    any other text is converted later, as if none had been made early.
-    """
-
-    def __init__(self, site_dir, rels: list[str] | None, known: set, max_bytes: int, jobs: int | None):
-        from .load import classify
-        from .parallel import start_chunks, workers_for
-
-        todo = [(rel, "en" if kind == "translation" else "id") for rel in (rels or ())
-                if (kind := classify(rel)) in ("news", "page", "translation")]
-        self._pending = None
-        if workers_for(len(todo), jobs) > 1:  # only worth it when it runs beside this process
-            self._pending = start_chunks(_convert_files, len(todo), (site_dir, todo, known, max_bytes), jobs)
-
-    @property
-    def in_background(self) -> bool:
-        return self._pending is not None
-
-    def converted(self) -> dict:
-        """Cache key of the text -> its :class:`smartsite.markup.Converted` (waits for the workers)."""
-        return dict(self._pending.result()) if self._pending is not None else {}
-
-    def __enter__(self) -> "EarlyMarkdown":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._pending is not None:
-            self._pending.close()
-
-
-def _convert_files(state, start: int, stop: int) -> list:
-    """Read and convert todo[start:stop] (runs in a worker): [(cache key, Converted, or the finished
-    (html, links, None) of a text whose links all lead outside the site)]."""
-    from .load import decode, split_markdown
-
-    site_dir, todo, known, max_bytes = state
-    renderer = _renderer()
-    out = []
-    for rel, lang in todo[start:stop]:
-        path = os.path.join(site_dir, rel)
-        try:
-            if os.path.getsize(path) > max_bytes:
-                continue
-            with open(path, "rb") as f:
-                text = decode(f.read(), rel, Report())
-        except OSError:
-            continue
-        parts = split_markdown(text) if text else None
-        if parts is not None:
-            key = _text_key(rel, lang, parts[1])
-            if key not in known:
-                converted = renderer.convert(parts[1])
-                if converted.problem is None and all(leads_outside(href) for href in converted.links):
-                    # nothing the site's routes could change: finished here, not in the main process
-                    html, _problems, found = converted.resolve(parts[1], _outside)
-                    converted = (html, found, None)
-                out.append((key, converted))
-    return out
-
-
-def _outside(href: str) -> tuple[None, None]:
-    return None, None  # only asked for links that lead outside the site
 
 
 def render_markdown(site: Site, content: Content, router: Router, site_paths: set, report: Report,

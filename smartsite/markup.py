@@ -21,6 +21,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -144,6 +145,12 @@ class Converted:
             targets.append(_attribute(new) if new is not None else kept)
         html = _MARK_RE.sub(lambda m: targets[int(m.group(1))], self.html) if targets else self.html
         return sanitize(html), located(text, problems), found
+
+
+def leads_outside(href: str) -> bool:
+    """A link no resolver changes or questions: another site, a mail address, a place in the same page."""
+    parts = urlsplit(href)
+    return bool(parts.scheme or parts.netloc or href.startswith("#") or not parts.path)
 
 
 class MarkdownRenderer:

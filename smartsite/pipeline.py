@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from . import compute, evaluation, headers, images, opendata, search, social
 from .diagnostics import Report, msg
-from .load import Content, listing, load
+from .early import Started
+from .load import Content, load
 from .options import CACHE_DIR, LANGUAGES, THEME_DIR, Options  # noqa: F401 (re-exported)
 from .model import Site
 from .parallel import few_collections, workers_for
@@ -72,24 +73,27 @@ class Plan:
     languages: tuple = ("id", "en")
 
 
-def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=None) -> Plan | None:
+def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=None,
+         started: Started | None = None) -> Plan | None:
     """Everything up to rendering.
 
     ``memory`` (a preview's :class:`smartsite.incremental.Memory`) keeps parsed
     and validated files between builds, so only changed files are read again.
+    ``started`` is the build's first steps when the caller took them already
+    (see :mod:`smartsite.early`); its cache is then the build's.
     """
     with few_collections():
-        t = time.perf_counter()
-        rels = listing(site_dir, result.report)
-        stored = cache.get_many(compute.MARKDOWN_CACHE_PREFIX) if cache is not None else {}
-        # a preview has read and converted nearly everything before: nothing to start early
-        with compute.EarlyMarkdown(site_dir, rels if memory is None else None, set(stored),
-                                   options.max_file_bytes, options.jobs) as early:
-            return _plan(site_dir, options, result, cache, memory, rels, stored, early, t)
+        if started is None:
+            started = Started(site_dir, options, cache, preview=memory is not None)
+        with started:
+            return _plan(site_dir, options, result, started.cache, memory, started)
 
 
-def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels, stored,
-          early: "compute.EarlyMarkdown", t: float) -> Plan | None:
+def _plan(site_dir: Path, options: Options, result: Result, cache, memory, started: Started) -> Plan | None:
+    result.timings["start"] = started.took
+    rels, stored, early = started.rels, started.stored, started.markdown
+    result.report.extend(started.report.items)
+    t = time.perf_counter()
     report = result.report
     content = load(site_dir, report, options.max_file_bytes, memory.files if memory is not None else None, rels)
     result.timings["load"] = time.perf_counter() - t
@@ -127,14 +131,17 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, rels,
         compiler = Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options))
         compiler.compile_all()
         compiler.close()
-    t_md = time.perf_counter()
-    html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
-                                   early.converted())
-    result.timings["markdown"] = time.perf_counter() - t_md
+    # made while the workers may still be converting: the data files do not depend on the HTML
     data = _data_files(site, summary, router, generated, memory)
     published_assets = _asset_names(content.assets)
     extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
+    t_md = time.perf_counter()
+    html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
+                                   early.converted())
+    result.timings["markdown"] = time.perf_counter() - t_md
+    # share images are drawn by a pool of their own: forked only once the converting workers (and the
+    # threads that feed them) are gone
     cache_dir = site_dir / CACHE_DIR if options.cache else None
     t_img = time.perf_counter()
     shares, share_files, default_share = social.share_images(site, cache_dir, options.images, options.jobs)
@@ -269,12 +276,15 @@ def check(site_dir: Path, options: Options = Options()) -> Result:
     return result
 
 
-def build(site_dir: Path, output: Path, options: Options = Options(), inputs: str | None = None) -> Result:
+def build(site_dir: Path, output: Path, options: Options = Options(), inputs: str | None = None,
+          started: Started | None = None) -> Result:
     """Build the site into ``output``; nothing is replaced unless the whole build succeeded.
 
     With the cache on, a build whose inputs and output are exactly as the last
     one left them does nothing (see :mod:`smartsite.manifest`); ``inputs`` is
-    that state when the caller measured it already.
+    that state when the caller measured it already. ``started``: the build's
+    first steps, when the caller took them (see :mod:`smartsite.early`); the
+    build then uses its cache, which the caller closes.
     """
     from . import manifest
     from .cache import Cache
@@ -283,7 +293,10 @@ def build(site_dir: Path, output: Path, options: Options = Options(), inputs: st
     site_dir = Path(site_dir).resolve()
     output = Path(output).resolve()
     check_output_dir(output, site_dir)  # before anything is written, the cache included
-    cache = Cache(site_dir / CACHE_DIR) if options.cache else None
+    if started is not None:
+        cache = started.cache
+    else:
+        cache = Cache(site_dir / CACHE_DIR) if options.cache else None
     try:
         if cache is not None:
             inputs = inputs or manifest.inputs_state(site_dir, options)
@@ -293,7 +306,7 @@ def build(site_dir: Path, output: Path, options: Options = Options(), inputs: st
                 result.pages, result.files, result.up_to_date = previous["pages"], previous["files"], True
                 return result
             manifest.forget(cache, output)  # the output is about to change
-        p = plan(site_dir, options, result, cache)
+        p = plan(site_dir, options, result, cache, started=started)
         if p is None:
             return result
         index_key = SEARCH_KEY + str(output)
@@ -310,7 +323,7 @@ def build(site_dir: Path, output: Path, options: Options = Options(), inputs: st
                             p.site.next_publication)
         return result
     finally:
-        if cache is not None:
+        if cache is not None and started is None:
             cache.close()
 
 

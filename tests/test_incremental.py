@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, damage_cache, innovation, news, run_cli, write_files
-from smartsite import parallel, pipeline
+from smartsite import compute, parallel, pipeline
 from smartsite.cache import Cache
 from smartsite.incremental import Memory, rebuild
 from smartsite.options import Options
@@ -188,10 +188,12 @@ def test_pages_made_in_parallel_are_the_pages_made_in_one_process(small_site, bu
 
 def test_texts_converted_while_the_site_loads_give_the_site_one_process_gives(make_site, build, tmp_path,
                                                                                 monkeypatch):
-    """Worker processes convert the news and pages while the build validates them; the site and every
-    message must be the same as when one process does everything in turn."""
+    """Worker processes convert the news, pages and innovation summaries while the build validates them;
+    the site and every message must be the same as when one process does everything in turn."""
     files = {
         "content/innovations/sipades.yaml": innovation(name="Sipades", summary="Lihat [berita](/berita/)."),
+        "content/innovations/dua.yaml": innovation(
+            name="Dua", summary="\n  id: Ringkasan, lihat [berita](/berita/).\n  en: In English, see [news](/berita/)."),
         "content/pages/tentang.md": news("Tentang", "2024-01-01", "Ke [Sipades](/inovasi/sipades/).").replace(
             "date: 2024-01-01\n", ""),
         "content/news/2024/salah.md": news("Tanggal Salah", "2024-13-45", "Tidak pernah [tampil](/berita/)."),
@@ -214,9 +216,14 @@ def test_texts_converted_while_the_site_loads_give_the_site_one_process_gives(ma
     (site / "content/news/2024/salah.md").write_text(news("Tanggal Benar", "2024-03-04", "Kini [tampil](/berita/)."))
     (site / "content/news/2024/putus.md").write_text(news("Tautan Baik", "2024-03-02", "Ke [Tentang](/tentang/)."))
     one = build(site, "--jobs", "1", "--no-cache", output=tmp_path / "one")
+    late: list = []  # texts the workers did not convert early (converted again after validation)
+    convert_late = compute._parallel_convert
+    monkeypatch.setattr(compute, "_parallel_convert", lambda jobs, *rest: convert_late(late.extend(jobs) or jobs, *rest))
     two = build(site, "--jobs", "2", "--no-cache", output=tmp_path / "two")
     assert one.code == two.code == 0, two.err
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert late == []  # every text, the innovations' summaries in both languages too, was converted early
+    assert 'In English, see <a href="/berita/"' in (tmp_path / "two/en/innovations/dua/index.html").read_text()
     page = (tmp_path / "two/berita/2023/item-0/index.html").read_text()
     assert 'href="/inovasi/sipades/"' in page and "_garis_" in page
     # with the cache on, the workers leave alone what the cache holds; an edited text is converted again
