@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import types
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from .urls import Router, path_of
 
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+# the templates a template names in {% extends %}, {% import %}, {% from %} or {% include %}
+_REFERENCED = re.compile(r"""\{%-?\s*(?:extends|import|from|include)\s+["']([^"']+)["']""")
 
 
 def _at_render_time(function):
@@ -561,15 +564,24 @@ class Renderer:
             return Markup('<span lang="id">{}</span>').format(value)
         return escape(value)
 
-    def compile_all(self) -> None:
-        """Compile every template of the layout folders now, into the process's memory (see
-        :mod:`smartsite.templatecache`): workers forked afterwards inherit them instead of each compiling
-        its own. A template that does not compile is left for the page that uses it to report."""
-        for name in self.env.list_templates(extensions=("html", "xml", "txt", "svg", "json")):
+    def compile_all(self, names) -> None:
+        """Compile the templates ``names`` and those they extend, import or include, now, into the
+        process's memory (see :mod:`smartsite.templatecache`): workers forked afterwards inherit them
+        instead of each compiling its own. A template that does not compile is left for the page that
+        uses it to report; one missed here is compiled by each worker that needs it."""
+        todo, seen = list(names), set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
             try:
-                self.env.get_template(name)
+                template = self.env.get_template(name)
             except jinja2.TemplateError:
-                pass
+                continue
+            if template.filename:
+                with open(template.filename, encoding="utf-8") as f:
+                    todo.extend(_REFERENCED.findall(f.read()))
 
     def render(self, output: Output, **extra: Any) -> str:
         template = self.env.get_template(output.template)

@@ -78,7 +78,7 @@ def place(root: Path, rel: str, data: bytes, previous: Path | None, folders: set
     target = os.path.join(root, rel)
     parent = os.path.dirname(target)
     if parent not in folders:
-        os.makedirs(parent, exist_ok=True)
+        _make_folder(parent)
         folders.add(parent)
     if previous is not None and _same_file(os.path.join(previous, rel), data):
         try:
@@ -89,6 +89,17 @@ def place(root: Path, rel: str, data: bytes, previous: Path | None, folders: set
     with open(target, "wb") as f:
         f.write(data)
     return False
+
+
+def _make_folder(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)``, in one system call when the parent folder exists already
+    (nearly every page has a folder of its own, in a folder made for the page before it)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def _same_file(path: str, data: bytes) -> bool:
@@ -148,7 +159,7 @@ class Staging:
         target = os.path.join(self.root, rel)
         parent = os.path.dirname(target)
         if parent not in self._folders:
-            os.makedirs(parent, exist_ok=True)
+            _make_folder(parent)
             self._folders.add(parent)
         old = None if self.previous is None else os.path.join(self.previous, rel)
         if old is not None and _regular(old) and filecmp.cmp(source, old, shallow=False):
