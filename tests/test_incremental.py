@@ -15,6 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from PIL import Image
 
@@ -301,6 +302,18 @@ def test_a_preview_lets_go_of_each_site_it_replaced(small_site, tmp_path):
         if was_enabled:
             gc.enable()
     assert sites_alive == 0  # the last save's site is written: nothing holds it, nor any before it
+
+
+def test_the_sites_of_builds_run_one_after_another_in_one_process_are_all_freed(small_site, tmp_path):
+    """A build counts what it made as old instead of having the collector walk it (see few_collections):
+    a tool or test suite that builds many times in one process must still get every site's memory back,
+    including the reference cycles (the Jinja environments) that only the collector frees."""
+    for n in range(3):
+        assert build(small_site, tmp_path / f"out{n}", Options(search=False, cache=False)).ok
+    assert gc.get_freeze_count() == 0  # nothing the builds made is hidden from the collector for good
+    gc.collect()
+    assert sum(1 for obj in gc.get_objects() if type(obj) is pipeline.Plan) == 0
+    assert sum(1 for obj in gc.get_objects() if isinstance(obj, jinja2.Environment)) == 0
 
 
 @pytest.mark.about_the_cache
