@@ -407,7 +407,7 @@ def _convert(state, start: int, stop: int) -> list:
 
 def render_markdown(site: Site, content: Content, router: Router, site_paths: set, report: Report,
                     cache=None, jobs: int | None = None, stored: dict | None = None,
-                    converted: dict | None = None) -> dict:
+                    converted: Iterable[list] = ()) -> dict:
     """Every Markdown text as HTML, by key; link problems reported at their file line.
 
     A text is converted once per content: ``cache`` (a :class:`smartsite.cache.Cache`)
@@ -415,8 +415,10 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
     HTML is used only while every one of its links still resolves to the same
     place (a renamed page, a new base URL or a deleted file converts it again).
     ``stored`` is the cache's Markdown entries when the caller read them already;
-    ``converted`` the texts converted early (see :class:`EarlyMarkdown`). The
-    other texts are converted across ``jobs`` processes.
+    ``converted`` the texts converted early (see :class:`smartsite.early.EarlyMarkdown`),
+    a chunk at a time as they arrive: each is finished (its links resolved) while
+    the workers convert the next. The other texts are converted across ``jobs``
+    processes.
     """
     links = _LinkContext(content_routes(site), site_paths, content.assets, router,
                          {f.rel for f in content.files}, set(site.unpublished))
@@ -424,7 +426,6 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
     work = markdown_jobs(site, content)
     if stored is None:
         stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
-    converted = converted or {}
     # A cache that remembers the link context it was last used with (a preview's) needs no link checked
     # again while that context is unchanged: every link then resolves as it did.
     same_links = getattr(cache, "link_context", None) == links
@@ -441,11 +442,17 @@ def render_markdown(site: Site, content: Content, router: Router, site_paths: se
                 _report_links(job, [tuple(link) for link in entry[1]], links, sources, report)
         else:
             missing.append(job)
-    late = [job for job in missing if job.cache_key not in converted]
-    done = dict(zip((job.key for job in late), _parallel_convert(late, links, jobs)))
+    wanted = {job.cache_key: job for job in missing}
+    finished: dict[str, tuple] = {}
+    for chunk in converted:
+        for key, early in chunk:
+            job = wanted.get(key)
+            if job is not None:
+                finished[job.key] = _finish(job, early, links)
+    late = [job for job in missing if job.key not in finished]
+    finished.update(zip((job.key for job in late), _parallel_convert(late, links, jobs)))
     for job in missing:
-        early = converted.pop(job.cache_key, None)  # let it go once resolved: the two HTMLs of 10,000 texts add up
-        out, found, whole = done[job.key] if early is None else _finish(job, early, links)
+        out, found, whole = finished.pop(job.key)
         html[job.key] = out
         if whole is not None:
             report.error(job.source, job.first_line + whole.line - 1, whole.column, whole.message, whole.hint,

@@ -18,6 +18,7 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -92,9 +93,11 @@ class EarlyMarkdown:
     def in_background(self) -> bool:
         return self._pending is not None
 
-    def converted(self) -> dict:
-        """Cache key of the text -> its :class:`smartsite.markup.Converted` (waits for the workers)."""
-        return dict(self._pending.result()) if self._pending is not None else {}
+    def arriving(self) -> Iterator[list]:
+        """The conversions, a chunk at a time as the workers finish them: lists of (cache key of the
+        text, its :class:`smartsite.markup.Converted`, or the finished (html, links, None))."""
+        if self._pending is not None:
+            yield from self._pending.parts()
 
     def close(self) -> None:
         if self._pending is not None:

@@ -96,7 +96,7 @@ def run_chunks(func: Callable[[Any, int, int], list], count: int, state: Any, jo
 
 
 class Pending:
-    """Chunks being worked on in the background; ``result()`` waits for them.
+    """Chunks being worked on in the background; ``result()`` or ``parts()`` waits for them.
 
     Use it as a context manager: leaving the block stops the workers, whether
     or not the result was collected (a build that fails early does not wait).
@@ -107,8 +107,8 @@ class Pending:
         global _state
         self._func, self._count, self._state = func, count, state
         self._pool = None
-        self._async = None
-        self._parts: list | None = None
+        self._results = None
+        self._collected = False
         workers = workers_for(count, jobs, per_worker)
         if workers == 1:
             return  # done in this process, when the result is asked for
@@ -119,30 +119,34 @@ class Pending:
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
         finally:
             _state = None
-        self._async = self._pool.map_async(_call, [(func, a, b) for a, b in bounds], chunksize=1)
+        self._results = self._pool.imap(_call, [(func, a, b) for a, b in bounds], chunksize=1)
 
     @property
     def in_background(self) -> bool:
         return self._pool is not None
 
+    def parts(self) -> Iterator[list]:
+        """Each chunk's results, in the order of the chunks, each as soon as it is done (once only):
+        the caller can use the first while the workers are still on the last."""
+        if self._results is None:
+            yield self._func(self._state, 0, self._count)
+            return
+        yield from self._results
+        self._collected = True
+        self.close()
+
     def result(self) -> list:
-        if self._parts is None:
-            if self._async is None:
-                self._parts = [self._func(self._state, 0, self._count)]
-            else:
-                self._parts = self._async.get()
-                self.close()
         out: list = []
-        for part in self._parts:
+        for part in self.parts():
             out.extend(part)
         return out
 
     def close(self) -> None:
         if self._pool is not None:
-            if self._parts is None:
-                self._pool.terminate()
-            else:
+            if self._collected:
                 self._pool.close()
+            else:
+                self._pool.terminate()
             self._pool.join()
             self._pool = None
 

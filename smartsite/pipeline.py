@@ -129,7 +129,7 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, start
     if early.in_background and workers_for(len(outputs), options.jobs) > 1:
         # the workers are still converting: compile the templates meanwhile, once, for every page worker
         compiler = Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options))
-        compiler.compile_all({o.template for o in outputs})
+        compiler.precompile({o.template for o in outputs})
         compiler.close()
     # made while the workers may still be converting: the data files do not depend on the HTML
     data = _data_files(site, summary, router, generated, memory)
@@ -138,7 +138,7 @@ def _plan(site_dir: Path, options: Options, result: Result, cache, memory, start
     extra.update({f"data/{name}": "(data)" for name in data})
     t_md = time.perf_counter()
     html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
-                                   early.converted())
+                                   early.arriving())
     result.timings["markdown"] = time.perf_counter() - t_md
     # share images are drawn by a pool of their own: forked only once the converting workers (and the
     # threads that feed them) are gone

@@ -564,7 +564,7 @@ class Renderer:
             return Markup('<span lang="id">{}</span>').format(value)
         return escape(value)
 
-    def compile_all(self, names) -> None:
+    def precompile(self, names) -> None:
         """Compile the templates ``names`` and those they extend, import or include, now, into the
         process's memory (see :mod:`smartsite.templatecache`): workers forked afterwards inherit them
         instead of each compiling its own. A template that does not compile is left for the page that
