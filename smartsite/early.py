@@ -3,12 +3,13 @@
 Converting Markdown is most of a cold build's work and needs nothing but the
 text, so it starts first: the content folder is listed, the cache's Markdown
 entries are read, and worker processes are forked to read and convert every
-news and page body and innovation summary the cache does not hold. This module imports only what
-those steps need (listing, the cache, the Markdown converter), so the workers
-start a quarter of a second into the build, while this process goes on to
-import Jinja, the models and the rest, then loads, validates and routes the
-same files. Converted texts are handed to :func:`smartsite.compute.render_markdown`,
-which uses one only for a text identical to the one validation accepted.
+news and page body and innovation summary the cache does not hold. This
+module imports only what those steps need (listing, the Markdown converter),
+so the workers start 0.15–0.2 s into the build instead of 0.33 s, while this
+process goes on to import Jinja, the models and the rest, then loads,
+validates and routes the same files. The conversions are handed, a chunk at
+a time, to :func:`smartsite.compute.render_markdown`, which uses one only for
+a text identical to the one validation accepted.
 """
 
 from __future__ import annotations
