@@ -56,12 +56,12 @@ class Started:
 
     def __init__(self, site_dir: Path, options: Options, cache=None, preview: bool = False):
         began = time.perf_counter()
-        self.site_dir = Path(site_dir).resolve()
+        site_dir = Path(site_dir).resolve()
         self.cache = cache
         self.report = Report()  # what listing found (merged into the build's report)
-        self.rels = listing(self.site_dir, self.report)
+        self.rels = listing(site_dir, self.report)
         self.stored = cache.get_many(MARKDOWN_CACHE_PREFIX) if cache is not None else {}
-        self.markdown = EarlyMarkdown(self.site_dir, None if preview else self.rels, set(self.stored),
+        self.markdown = EarlyMarkdown(site_dir, None if preview else self.rels, set(self.stored),
                                       options.max_file_bytes, options.jobs)
         self.took = time.perf_counter() - began
 

@@ -86,12 +86,12 @@ def plan(site_dir: Path, options: Options, result: Result, cache=None, memory=No
         if started is None:
             started = Started(site_dir, options, cache, preview=memory is not None)
         with started:
-            return _plan(site_dir, options, result, started.cache, memory, started)
+            return _plan(site_dir, options, result, memory, started)
 
 
-def _plan(site_dir: Path, options: Options, result: Result, cache, memory, started: Started) -> Plan | None:
+def _plan(site_dir: Path, options: Options, result: Result, memory, started: Started) -> Plan | None:
     result.timings["start"] = started.took
-    rels, stored, early = started.rels, started.stored, started.markdown
+    cache, rels, stored, early = started.cache, started.rels, started.stored, started.markdown
     result.report.extend(started.report.items)
     t = time.perf_counter()
     report = result.report

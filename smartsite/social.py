@@ -94,10 +94,10 @@ def _verified(path: Path) -> bytes | None:
 def _cached(cache_dir: Path | None, key: str, card: tuple) -> CachedPicture | None:
     if cache_dir is None:
         return None
-    known = _DRAWN.get(os.path.join(cache_dir, "share", key))  # the key is a digest of all the picture shows
+    path = cache_dir / "share" / key  # the key is a digest of all the picture shows
+    known = _DRAWN.get(str(path))
     if known is not None:
         return known
-    path = cache_dir / "share" / key
     data = _verified(path)
     if data is None:
         return None  # absent, or a damaged file (its checksum does not match): drawn again
