@@ -27,6 +27,7 @@ import markdown
 import nh3
 
 from .diagnostics import msg
+from .markdown_steps import TextSteps
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
@@ -159,6 +160,7 @@ class MarkdownRenderer:
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=["extra", "sane_lists", _LinkExtension(self)],
                                      output_format="html")
+        self._steps = TextSteps(self._md)
         self._links: list[str] = []
         self._kept: list[str] = []
         self.links: list[tuple[str, str | None]] = []  # (href, what it became) of the last render, in order
@@ -175,7 +177,9 @@ class MarkdownRenderer:
         if problem is not None:
             return Converted("", problem=MarkupProblem("", *problem, msg("split it into shorter paragraphs or lists")))
         self._links, self._kept = [], []
-        html = self._md.reset().convert(text.translate(_NO_MARKS))
+        text = text.translate(_NO_MARKS)
+        with self._steps.only_for(text):
+            html = self._md.reset().convert(text)
         return Converted(html, tuple(self._links), tuple(self._kept))
 
     def render(self, text: str, resolver: Resolver | None = None) -> tuple[str, list[MarkupProblem]]:

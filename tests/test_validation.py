@@ -77,6 +77,14 @@ ERRORS = [
      "content/news/2024/a.md", 4, 1, "the image has no 'image_alt'", None),
     ("link-to-missing-page", {"content/news/2024/a.md": news(body="Lihat [ini](/inovasi/tidak-ada/).")},
      "content/news/2024/a.md", 6, 13, "the link /inovasi/tidak-ada/ points to a page that does not exist", None),
+    ("link-in-an-innovation-summary", {"content/innovations/sipades.yaml": innovation(
+        name="SIPADES", summary="Ringkasan.\nLihat [ini](/inovasi/tidak-ada/).")},
+     "content/innovations/sipades.yaml", 9, 13, "the link /inovasi/tidak-ada/ points to a page that does not exist",
+     None),
+    ("link-in-an-english-summary", {"content/innovations/sipades.yaml": innovation(
+        name="SIPADES", summary="\n  id: Ringkasan.\n  en: |\n    Summary.\n    See [this](/inovasi/tidak-ada/).")},
+     "content/innovations/sipades.yaml", 11, 12, "the link /inovasi/tidak-ada/ points to a page that does not exist",
+     None),
     ("link-to-missing-file", {"content/news/2024/a.md": news(body="Baca\n[ini](../../innovations/x.yaml).")},
      "content/news/2024/a.md", 7, 7, "the link ../../innovations/x.yaml points to a file that does not exist", None),
     ("not-utf8", {"content/news/2024/a.md": b"---\ntitle: Jum\x92at\ndate: 2024-01-01\n---\n"},
