@@ -26,6 +26,7 @@ the same HTML.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from itertools import chain
 from typing import Iterator
 
 from markdown.treeprocessors import Treeprocessor
@@ -73,13 +74,20 @@ INLINE_STEP = "inline"  # Python-Markdown's tree processor that runs the inline 
 _BEFORE_INLINE = 21  # ...at priority 20: this step chooses them just before
 
 
-def _usable(registry, needs: dict, text: str | None) -> list:
-    """The registry's items in their order, without those ``text`` gives nothing to match."""
+def _present(text: str) -> frozenset | None:
+    """The strings of the tables above that ``text`` holds, each looked for once; None: run every step."""
+    if any(c in text for c in _PLACEHOLDER_CHARS):
+        return None
+    return frozenset(s for s in set(chain(*INLINE_NEEDS.values(), *BLOCK_NEEDS.values())) if s in text)
+
+
+def _usable(registry, needs: dict, present: frozenset | None) -> list:
+    """The registry's items in their order, without those the text gives nothing to match."""
     items = list(registry)  # sorted by priority
-    if text is None:
+    if present is None:
         return items
     skipped = {id(registry[name]) for name, wanted in needs.items()
-               if name in registry and not any(s in text for s in wanted)}
+               if present.isdisjoint(wanted) and name in registry}
     return [item for item in items if id(item) not in skipped] if skipped else items
 
 
@@ -88,7 +96,7 @@ class TextSteps:
 
     def __init__(self, md) -> None:
         self.md = md
-        self._text: str | None = None
+        self.present: frozenset | None = None  # what the text being converted holds (see _present)
         # Inline patterns are chosen just before they run: an extension may add some while blocks are parsed.
         md.treeprocessors.register(_ChooseInline(md, self), "smartsite_inline_steps", _BEFORE_INLINE)
 
@@ -97,14 +105,14 @@ class TextSteps:
         """Within the block, ``md.convert(text)`` skips the steps ``text`` cannot use."""
         parser, inline = self.md.parser, self.md.treeprocessors[INLINE_STEP]
         blocks = parser.blockprocessors
-        self._text = None if any(c in text for c in _PLACEHOLDER_CHARS) else text
-        parser.blockprocessors = _usable(blocks, BLOCK_NEEDS, self._text)
+        self.present = _present(text)
+        parser.blockprocessors = _usable(blocks, BLOCK_NEEDS, self.present)
         try:
             yield
         finally:
             parser.blockprocessors = blocks
             inline.inlinePatterns = self.md.inlinePatterns
-            self._text = None
+            self.present = None
 
 
 class _ChooseInline(Treeprocessor):
@@ -114,4 +122,4 @@ class _ChooseInline(Treeprocessor):
 
     def run(self, root) -> None:
         self.md.treeprocessors[INLINE_STEP].inlinePatterns = _usable(self.md.inlinePatterns, INLINE_NEEDS,
-                                                                     self.steps._text)
+                                                                     self.steps.present)

@@ -428,7 +428,7 @@ def _checked(src: SourceFile | None, report: Report, validator) -> dict | None:
     """The file's data when it is a mapping that passes its schema, else ``None``."""
     if src is None:
         return None
-    data = _strip_nulls(src.doc.data)
+    data = _strip_nulls(src.doc.data) if src.doc.has_null else src.doc.data
     if not isinstance(data, dict):
         report.error(src.rel, 1, 1, msg("the file must be a list of fields ('name: value'), "
                                         "not a single value or a list"),
@@ -584,13 +584,25 @@ def _stem(rel: str) -> str:
     return name[:dot] if dot > 0 else name
 
 
+def _date_and_time(raw: str) -> dt.datetime:
+    """'2023-05-25 09:00' (the schema checked the form); ValueError when it is not in the calendar or the day.
+
+    ``fromisoformat`` is C and reads the usual two-digit hour; ``strptime``, ten times slower, also
+    reads the one-digit hour the schema allows ('2023-05-25 9:00').
+    """
+    try:
+        return dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return dt.datetime.strptime(raw, "%Y-%m-%d %H:%M")
+
+
 def _news(src: SourceFile, d: dict, known: set[str], tz: ZoneInfo, c: _Checker,
           english: tuple | None = None) -> NewsItem | None:
     en, translation = english or ({}, None)
     raw_date = d["date"]
     try:
         if " " in raw_date:
-            when = dt.datetime.strptime(raw_date, "%Y-%m-%d %H:%M")
+            when = _date_and_time(raw_date)
         else:
             when = dt.datetime.combine(dt.date.fromisoformat(raw_date), dt.time())
     except ValueError:

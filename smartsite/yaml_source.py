@@ -74,11 +74,12 @@ class YamlDocument:
     build: they are worked out from the text the first time they are asked for.
     """
 
-    __slots__ = ("data", "_text", "_span", "_offset", "_maps")
+    __slots__ = ("data", "has_null", "_text", "_span", "_offset", "_maps")
 
     def __init__(self, data: Any, values: dict | None = None, keys: dict | None = None,
-                 text: str = "", line_offset: int = 0):
+                 text: str = "", line_offset: int = 0, has_null: bool = True):
         self.data = data
+        self.has_null = has_null  # an empty value somewhere in ``data`` (True when not known)
         self._text = text
         self._span: tuple[int, int] | None = None
         self._offset = line_offset
@@ -145,6 +146,7 @@ class _Builder:
         self.values: dict = {}
         self.keys: dict = {}
         self.budget = MAX_NODES
+        self.has_null = False  # built an empty value (``reporter:``)
 
     def pos(self, node: yaml.Node, scalar: bool = False) -> Position:
         mark = node.start_mark
@@ -205,6 +207,7 @@ class _Builder:
         if tag == "str" or node.style:
             return value
         if tag == "null":
+            self.has_null = True
             return None
         if tag == "bool":
             return value.lower() in ("yes", "true", "on", "y")
@@ -278,7 +281,7 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0,
                                     "are expanded (at most {nodes} values, {depth} levels)",
                                     nodes=MAX_NODES, depth=MAX_DEPTH))
         return None
-    return YamlDocument(data, text=text, line_offset=line_offset)
+    return YamlDocument(data, text=text, line_offset=line_offset, has_null=builder.has_null)
 
 
 def _syntax_hint(text: str, mark: yaml.Mark | None):

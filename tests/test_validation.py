@@ -75,6 +75,8 @@ ERRORS = [
      "content/news/2024/a.md", 4, 8, "the file is not a readable image", None),
     ("image-without-alt", {"content/news/2024/a.md": news(image="img.png"), "assets/img.png": b"\x89PNG"},
      "content/news/2024/a.md", 4, 1, "the image has no 'image_alt'", None),
+    ("time-not-in-the-day", {"content/news/2024/a.md": news(date="2024-03-01 24:00")},
+     "content/news/2024/a.md", 3, 7, "2024-03-01 24:00 is not a date in the calendar", "write dates as 2023-05-25"),
     ("link-to-missing-page", {"content/news/2024/a.md": news(body="Lihat [ini](/inovasi/tidak-ada/).")},
      "content/news/2024/a.md", 6, 13, "the link /inovasi/tidak-ada/ points to a page that does not exist", None),
     ("link-in-an-innovation-summary", {"content/innovations/sipades.yaml": innovation(
@@ -221,3 +223,23 @@ def test_a_link_pointing_outside_the_site_is_refused(make_site, tmp_path):
     r = run_cli("check", "--site", site, "--lang", "en")
     assert r.code == 1
     assert "content/news/a.md: error: this link points outside the site and is refused" in r.err
+
+
+@pytest.mark.parametrize("written, shown", [("2024-03-01 9:05", "09:05"), ("2024-03-01 21:30", "21:30")])
+def test_a_time_of_day_is_read_with_one_or_two_digits_for_the_hour(written, shown, make_site, build):
+    site = make_site({"content/news/2024/a.md": news(date=written)})
+    r = build(site)
+    assert r.code == 0, r.err
+    page = (site / "public/berita/2024/a/index.html").read_text()
+    assert f"<time datetime=\"{written.replace(' ', 'T').replace('T9:', 'T09:')}:00+08:00\">" in page
+    assert f", {shown} WITA</time>" in page
+
+
+def test_an_empty_optional_field_counts_as_absent(make_site, build):
+    site = make_site({"content/news/2024/a.md": news(reporter="", place="", tags="[desa]"),
+                      "content/innovations/sipades.yaml": innovation(name="SIPADES", quick_win="")})
+    r = build(site, "--lang", "en")
+    assert r.code == 0 and "warning" not in r.err, r.err
+    page = (site / "public/berita/2024/a/index.html").read_text()
+    assert 'class="credits"' not in page and 'class="place"' not in page
+    assert "/topik/desa/" in page
