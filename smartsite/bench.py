@@ -155,6 +155,7 @@ class Bench:
     growth: dict = field(default_factory=dict)  # Size -> list[Measurement]
     notes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    deferred: list | None = None  # outputs to remove once the compared builds of a round are done
 
     def log(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -201,11 +202,40 @@ def count_html(folder: Path) -> int:
     return sum(1 for _, _, files in os.walk(folder) for name in files if name.endswith(".html"))
 
 
+_removed_at = [0.0]  # time.monotonic() when clean() last removed a folder
+QUIET_AFTER_REMOVAL = 35.0  # seconds
+
+
 def clean(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
+        _removed_at[0] = time.monotonic()
     elif path.exists():
         path.unlink()
+
+
+def settle(bench: "Bench") -> None:
+    """Wait until no folder has been removed for :data:`QUIET_AFTER_REMOVAL` seconds.
+
+    When ext4 allocates an inode it passes over those freed in the last 30
+    seconds or so, looking each one up. A build that starts just after tens
+    of thousands of files were deleted (the previous build's output) spends
+    a large part of its time in that search: the floor's cold 10k build took
+    16-19 s when it ran just after Hugo's output was deleted, 11.6 s when it
+    did not. Every compared cold build starts after this wait, so none pays
+    for the files another one left.
+    """
+    wait = _removed_at[0] + QUIET_AFTER_REMOVAL - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+
+
+def discard(bench: "Bench", path: Path) -> None:
+    """Remove a build's output now, or, within the compared part of a round, once that part is over."""
+    if bench.deferred is not None:
+        bench.deferred.append(path)
+    else:
+        clean(path)
 
 
 def measure(bench: Bench, tool: str, scenario: str, rnd: int, command: list, log: Path,
@@ -326,7 +356,7 @@ def smartsite_cold(bench: Bench, size: Size, rnd: int, scenario: str) -> list[Me
     clean(output)
     m = measure(bench, "smartsite", scenario, rnd, smartsite_build(site, output, *COLD_FLAGS[scenario]),
                 bench.work / "logs" / f"{size.label}-r{rnd}-smartsite-{scenario}.log", output, "built ")
-    clean(output)
+    discard(bench, output)
     return [m]
 
 
@@ -475,7 +505,7 @@ def floor_runs(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
     clean(output)
     m = measure(bench, "floor", "cold", rnd, [sys.executable, "-m", "smartsite.bench_floor", str(site), str(output)],
                 bench.work / "logs" / f"{size.label}-r{rnd}-floor.log", output, "floor: ")
-    clean(output)
+    discard(bench, output)
     return [m]
 
 
@@ -521,7 +551,7 @@ def pelican_cold(bench: Bench, size: Size, rnd: int) -> list[Measurement]:
     clean(site / "cache")
     result = measure(bench, "pelican", "cold", rnd, command,
                      bench.work / "logs" / f"{size.label}-r{rnd}-pelican-cold.log", out)
-    clean(out)
+    discard(bench, out)
     return [result]
 
 
@@ -578,9 +608,19 @@ def run_size(bench: Bench, size: Size, rounds: int) -> list[Measurement]:
         corpus(bench, size, fmt)
     results = []
     for rnd in range(1, rounds + 1):
-        order = _rotated(compared, rnd - 1) + _rotated(others, rnd - 1)
-        bench.log(f"[{size.label}] round {rnd}/{rounds}: " + ", ".join(name for name, _ in order))
-        for _, run in order:
+        compared_now, others_now = _rotated(compared, rnd - 1), _rotated(others, rnd - 1)
+        bench.log(f"[{size.label}] round {rnd}/{rounds}: "
+                  + ", ".join(name for name, _ in compared_now + others_now))
+        settle(bench)
+        bench.deferred = []  # no output removed between the compared builds
+        try:
+            for _, run in compared_now:
+                results.extend(run(bench, size, rnd))
+        finally:
+            for path in bench.deferred:
+                clean(path)
+            bench.deferred = None
+        for _, run in others_now:
             results.extend(run(bench, size, rnd))
     return results
 
@@ -600,6 +640,7 @@ def run_growth(bench: Bench, rounds: int) -> None:
             order = ("cold", "full") if rnd % 2 else ("full", "cold")
             bench.log(f"[growth {size.label}] round {rnd}/{rounds}")
             for scenario in order:
+                settle(bench)
                 found.extend(smartsite_cold(bench, size, rnd, scenario))
         bench.growth[size] = found
 

@@ -70,13 +70,19 @@ def few_collections(promote: bool = False) -> Iterator[None]:
 
 
 def _start_worker() -> None:
-    """A forked worker never collects what it inherited: the state is shared, not its garbage.
+    """A forked worker never collects: what it inherited is shared state, and its work leaves almost no
+    cyclic garbage.
 
-    Freezing it also keeps the collector from writing to every inherited object,
-    which would copy the shared pages into each worker.
+    Freezing the inherited objects keeps a collection from writing to each of
+    them, which would copy the shared pages into each worker. Collecting what
+    the worker makes is not worth its time either: converting a news item
+    leaves 5 objects in reference cycles, drawing a share card one, rendering
+    a page none (measured with collection off, then ``gc.collect()``), while
+    the collector's passes over the young objects took 4% of the time of the
+    conversions. A worker lives for one stage of one build.
     """
     gc.freeze()
-    gc.enable()
+    gc.disable()
 
 
 def _call(args):
