@@ -883,8 +883,10 @@ def report(bench: Bench, argv: list) -> str:
         "links, lists, tags or feeds.",
         "Cold builds start from an empty output folder: smartsite with --no-cache; Hugo without resources/ "
         "and with a fresh --cacheDir; Pelican without its content cache. Only the cold builds run in the "
-        "first, compared part of a round (Hugo's no-op and Pelican's cached builds come later), and every "
-        "timed command starts after a `sync`, so none pays for writing out what the one before it wrote.",
+        "first, compared part of a round (Hugo's no-op and Pelican's cached builds come later); they start "
+        "35 s after the benchmark last deleted a folder (ext4 passes over recently freed inodes when it "
+        "makes files) and their outputs are deleted after the last of them; every timed command starts "
+        "after a `sync`, so none pays for writing out what the one before it wrote.",
         "Edits accumulate within a round (news, then innovation, then template), so each timed build sees "
         "one changed file; the corpus is restored after every round. A no-op that did build (an input "
         "changed after the warm-up; the engine's own code is an input) is measured once more and listed "
