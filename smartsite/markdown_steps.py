@@ -6,9 +6,9 @@ them can only match where the text holds a certain character: a table needs
 ``|``, a heading ``#``, a link ``[``, emphasis ``*`` or ``_``. News prose
 holds few of these, yet each conversion tried all 17 block processors and
 15 inline patterns on every piece of it. With the steps a text cannot use
-left out, the same HTML comes in about half the time (a 380-word item of
-the benchmark corpus: 1.05 ms against 2.1 ms). Markdown is most of a cold
-build's work.
+left out, the same HTML comes in little more than half the time (a
+380-word item of the benchmark corpus: 0.86 ms against 1.50 ms). Markdown
+was half of a cold build's work.
 
 Only a step that *cannot* match is left out. Each entry below names the
 strings of which the text must contain at least one for the step's regular
