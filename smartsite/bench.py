@@ -214,7 +214,7 @@ def clean(path: Path) -> None:
         path.unlink()
 
 
-def settle(bench: "Bench") -> None:
+def settle() -> None:
     """Wait until no folder has been removed for :data:`QUIET_AFTER_REMOVAL` seconds.
 
     When ext4 allocates an inode it passes over those freed in the last 30
@@ -611,7 +611,7 @@ def run_size(bench: Bench, size: Size, rounds: int) -> list[Measurement]:
         compared_now, others_now = _rotated(compared, rnd - 1), _rotated(others, rnd - 1)
         bench.log(f"[{size.label}] round {rnd}/{rounds}: "
                   + ", ".join(name for name, _ in compared_now + others_now))
-        settle(bench)
+        settle()
         bench.deferred = []  # no output removed between the compared builds
         try:
             for _, run in compared_now:
@@ -640,7 +640,7 @@ def run_growth(bench: Bench, rounds: int) -> None:
             order = ("cold", "full") if rnd % 2 else ("full", "cold")
             bench.log(f"[growth {size.label}] round {rnd}/{rounds}")
             for scenario in order:
-                settle(bench)
+                settle()
                 found.extend(smartsite_cold(bench, size, rnd, scenario))
         bench.growth[size] = found
 

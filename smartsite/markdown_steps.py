@@ -74,11 +74,14 @@ INLINE_STEP = "inline"  # Python-Markdown's tree processor that runs the inline 
 _BEFORE_INLINE = 21  # ...at priority 20: this step chooses them just before
 
 
+_WANTED = frozenset(chain(*INLINE_NEEDS.values(), *BLOCK_NEEDS.values()))  # every string the tables name
+
+
 def _present(text: str) -> frozenset | None:
     """The strings of the tables above that ``text`` holds, each looked for once; None: run every step."""
     if any(c in text for c in _PLACEHOLDER_CHARS):
         return None
-    return frozenset(s for s in set(chain(*INLINE_NEEDS.values(), *BLOCK_NEEDS.values())) if s in text)
+    return frozenset(s for s in _WANTED if s in text)
 
 
 def _usable(registry, needs: dict, present: frozenset | None) -> list:
