@@ -203,10 +203,15 @@ def located(text: str, problems) -> list[MarkupProblem]:
     return [MarkupProblem(href, *_locate(text, href), message) for href, message in problems]
 
 
+# One sanitizer, its allow-lists turned into ammonia's once: nh3.clean() converts them on every call,
+# which was half the time of cleaning a 380-word news item (0.096 against 0.044 ms).
+_SANITIZER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                         link_rel="noopener noreferrer", strip_comments=True,
+                         allowed_classes={"div": {"table-scroll"}})
+
+
 def sanitize(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True,
-                     allowed_classes={"div": {"table-scroll"}})
+    return _SANITIZER.clean(html)
 
 
 def _locate(text: str, href: str) -> tuple[int, int]:

@@ -77,6 +77,13 @@ FRAGMENTS = [
     "[tidak pernah ditutup",
     "x^2 + y^2",
     "akhir dengan dua spasi  ",
+    "a & b, AT&T, &nama tanpa titik koma",
+    "``dua backtick`` dan ~~dua tilde~~",
+    "kurung { kurawal } biasa",
+    "*miring*{: .kelas } dan [tautan](https://banjarkab.go.id/){: title=\"Judul\" }",
+    "## Judul dengan id {: #judul-ku }",
+    "[tautan \\] dengan garis miring](https://banjarkab.go.id/a\\_b)",
+    "```python\nkode { kurawal } dan \\ garis miring\n```",
 ]
 
 SEPARATORS = ["\n\n", "\n", " ", "\r\n", "\n\n\n"]
@@ -88,7 +95,8 @@ CHOOSING, EVERY_STEP = MarkdownRenderer(), MarkdownRenderer()  # reused, as a bu
 def both_ways(text: str) -> tuple:
     """(HTML with the steps chosen for the text, HTML with every step run)."""
     chosen = CHOOSING.convert(text)
-    with patch.dict(markdown_steps.INLINE_NEEDS, clear=True), patch.dict(markdown_steps.BLOCK_NEEDS, clear=True):
+    with patch.dict(markdown_steps.INLINE_NEEDS, clear=True), patch.dict(markdown_steps.BLOCK_NEEDS, clear=True), \
+            patch.dict(markdown_steps.PRE_NEEDS, clear=True), patch.dict(markdown_steps.TREE_NEEDS, clear=True):
         every = EVERY_STEP.convert(text)
     return chosen, every
 
@@ -108,23 +116,26 @@ def test_any_mix_of_markdown_converts_the_same_with_only_the_steps_it_can_use(pa
 
 
 def test_a_plain_paragraph_skips_most_steps_a_rich_text_skips_none_and_nothing_stays_changed(monkeypatch):
-    used = []
+    used = {}
     choose = markdown_steps._usable
 
-    def counting(registry, needs, present):
-        items = choose(registry, needs, present)
-        used.append((len(items), len(list(registry))))
+    def counting(registry, needs, present, by_name=False):
+        items = choose(registry, needs, present, by_name)
+        used[id(needs)] = (len(items), len(list(registry)))
         return items
 
     monkeypatch.setattr(markdown_steps, "_usable", counting)
     renderer = MarkdownRenderer()
     renderer.convert("Kalimat biasa tanpa tanda apa pun")
-    assert len(used) == 2 and all(n < total / 2 for n, total in used)  # the blocks', then the inline steps
-    used.clear()
+    inline, blocks = used.pop(id(markdown_steps.INLINE_NEEDS)), used.pop(id(markdown_steps.BLOCK_NEEDS))
+    pre, tree = used.pop(id(markdown_steps.PRE_NEEDS)), used.pop(id(markdown_steps.TREE_NEEDS))
+    assert not used
+    assert all(n < total / 2 for n, total in (inline, blocks))
+    assert pre[0] == pre[1] - len(markdown_steps.PRE_NEEDS) and tree[0] == tree[1] - len(markdown_steps.TREE_NEEDS)
     renderer.convert("\n\n".join(f for f in FRAGMENTS if "\x02" not in f))  # every step's characters
-    assert len(used) == 2 and all(n == total for n, total in used)
+    assert len(used) == 4 and all(n == total for n, total in used.values())
     md = renderer._md  # after a conversion, the instance holds all its steps again
-    assert isinstance(md.parser.blockprocessors, Registry)
+    assert all(isinstance(r, Registry) for r in (md.parser.blockprocessors, md.preprocessors, md.treeprocessors))
     assert md.treeprocessors["inline"].inlinePatterns is md.inlinePatterns
 
 
@@ -132,3 +143,5 @@ def test_every_step_named_is_one_this_python_markdown_has():
     md = MarkdownRenderer()._md
     assert [name for name in markdown_steps.INLINE_NEEDS if name not in md.inlinePatterns] == []
     assert [name for name in markdown_steps.BLOCK_NEEDS if name not in md.parser.blockprocessors] == []
+    assert [name for name in markdown_steps.PRE_NEEDS if name not in md.preprocessors] == []
+    assert [name for name in markdown_steps.TREE_NEEDS if name not in md.treeprocessors] == []
