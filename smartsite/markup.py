@@ -234,8 +234,20 @@ MAX_BRACKET_WORK = 15_000_000  # sum over blocks of (brackets in the block) squa
 MAX_INDENT = 96  # columns of leading whitespace (about 24 nested lists)
 
 
+_DEEP_LINE = re.compile(r"^[ \t]{%d}" % (MAX_INDENT + 1), re.MULTILINE)
+
+
 def complexity_problem(text: str):
     """``(line, column, message)`` when the text is built to be slow to parse, else ``None``."""
+    brackets = text.count("[") + text.count("(")
+    if brackets <= MAX_BRACKETS_PER_BLOCK and brackets * brackets <= MAX_BRACKET_WORK \
+            and _DEEP_LINE.search(text) is None:
+        return None  # no block can hold more brackets than the text, nor a line be indented deeper
+    return _block_by_block(text)
+
+
+def _block_by_block(text: str):
+    """:func:`complexity_problem` for a text that may have one: the first block or line that does."""
     work = 0
     line_no = 1
     for index, block in enumerate(re.split(r"(\n[ \t]*\n)", text)):
