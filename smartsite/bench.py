@@ -203,12 +203,13 @@ def count_html(folder: Path) -> int:
 
 
 _removed_at = [0.0]  # time.monotonic() when clean() last removed a folder
-QUIET_AFTER_REMOVAL = 35.0  # seconds
+QUIET_AFTER_REMOVAL = 65.0  # seconds: ext4's RECENTCY_MIN (60 s), and a margin
 
 
 def clean(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
+        os.sync()  # the freed inodes written out: ext4 then skips them for 60 s, not 360 (see settle)
         _removed_at[0] = time.monotonic()
     elif path.exists():
         path.unlink()
@@ -217,13 +218,16 @@ def clean(path: Path) -> None:
 def settle() -> None:
     """Wait until no folder has been removed for :data:`QUIET_AFTER_REMOVAL` seconds.
 
-    When ext4 allocates an inode it passes over those freed in the last 30
-    seconds or so, looking each one up. A build that starts just after tens
-    of thousands of files were deleted (the previous build's output) spends
-    a large part of its time in that search: the floor's cold 10k build took
-    16-19 s when it ran just after Hugo's output was deleted, 11.6 s when it
-    did not. Every compared cold build starts after this wait, so none pays
-    for the files another one left.
+    ext4 without a journal (this machine's file system) will not reuse an
+    inode freed in the last 60 seconds, or 360 while its inode table is not
+    yet written out (``recently_deleted()`` in the kernel's ``ialloc.c``).
+    To find a free inode it looks each candidate up and passes over those,
+    one by one, so a build that starts just after tens of thousands of files
+    were deleted (the previous build's output) spends a large part of its
+    time in that search: the floor's cold 10k build took 16-19 s when it ran
+    just after Hugo's output was deleted, 11.6 s when it did not. Removals
+    are followed by a ``sync`` and every compared cold build starts after
+    this wait, so none pays for the files another one left.
     """
     wait = _removed_at[0] + QUIET_AFTER_REMOVAL - time.monotonic()
     if wait > 0:
@@ -884,8 +888,8 @@ def report(bench: Bench, argv: list) -> str:
         "Cold builds start from an empty output folder: smartsite with --no-cache; Hugo without resources/ "
         "and with a fresh --cacheDir; Pelican without its content cache. Only the cold builds run in the "
         "first, compared part of a round (Hugo's no-op and Pelican's cached builds come later); they start "
-        "35 s after the benchmark last deleted a folder (ext4 passes over recently freed inodes when it "
-        "makes files) and their outputs are deleted after the last of them; every timed command starts "
+        "65 s after the benchmark last deleted a folder and wrote the deletion out (ext4 without a journal, "
+        "as here, passes over inodes freed in the last 60 s when it makes files) and their outputs are deleted after the last of them; every timed command starts "
         "after a `sync`, so none pays for writing out what the one before it wrote.",
         "Edits accumulate within a round (news, then innovation, then template), so each timed build sees "
         "one changed file; the corpus is restored after every round. A no-op that did build (an input "
