@@ -69,6 +69,21 @@ def few_collections(promote: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+def _spare_one_core() -> set | None:
+    """The cores a pool may use while this process works beside it: all but one, left to this process.
+
+    Without it, this process and two converting workers shared two cores in
+    thirds, and the loading, validating and compiling that the pages wait for
+    ran at two thirds of a core (at 1k news it ends after the conversions).
+    None where cores cannot be chosen, or there is only one.
+    """
+    try:
+        cores = os.sched_getaffinity(0)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return None
+    return cores - {min(cores)} if len(cores) > 1 else None
+
+
 def _start_worker() -> None:
     """A forked worker never collects: what it inherited is shared state, and its work leaves almost no
     cyclic garbage.
@@ -109,10 +124,11 @@ class Pending:
     """
 
     def __init__(self, func: Callable[[Any, int, int], list], count: int, state: Any, jobs: int | None,
-                 per_worker: int | None = None):
+                 per_worker: int | None = None, spare_core: bool = False):
         global _state
         self._func, self._count, self._state = func, count, state
         self._pool = None
+        self._spared: list[int] = []  # the workers kept off this process's core, by process id
         self._results = None
         self._collected = False
         workers = workers_for(count, jobs, per_worker)
@@ -120,16 +136,38 @@ class Pending:
             return  # done in this process, when the result is asked for
         chunks = min(count, workers * CHUNKS_PER_WORKER)
         bounds = [(count * i // chunks, count * (i + 1) // chunks) for i in range(chunks)]
+        own = None  # this process's cores, while it is narrowed to the workers' for the fork
+        if spare_core and (narrower := _spare_one_core()):
+            own = os.sched_getaffinity(0)
+            try:  # the workers are born with it: nothing to undo by a worker that starts late
+                os.sched_setaffinity(0, narrower)
+            except OSError:  # pragma: no cover - a sandbox that forbids it: every core, as before
+                own = None
+        before = {child.pid for child in multiprocessing.active_children()}
         _state = state
         try:  # the workers are forked here and see the state as it is now
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
         finally:
             _state = None
+            if own:
+                os.sched_setaffinity(0, own)
+        if own:
+            self._spared = [child.pid for child in multiprocessing.active_children() if child.pid not in before]
         self._results = self._pool.imap(_call, [(func, a, b) for a, b in bounds], chunksize=1)
 
     @property
     def in_background(self) -> bool:
         return self._pool is not None
+
+    def use_every_core(self) -> None:
+        """Let workers started with ``spare_core`` use this process's core too: it is about to wait."""
+        cores = os.sched_getaffinity(0) if self._spared else None
+        for pid in self._spared:
+            try:
+                os.sched_setaffinity(pid, cores)
+            except OSError:  # already gone
+                pass
+        self._spared = []
 
     def parts(self) -> Iterator[list]:
         """Each chunk's results, in the order of the chunks, each as soon as it is done (once only):
@@ -164,6 +202,11 @@ class Pending:
 
 
 def start_chunks(func: Callable[[Any, int, int], list], count: int, state: Any,
-                 jobs: int | None = None, per_worker: int | None = None) -> Pending:
-    """Like :func:`run_chunks`, but returns at once: the work goes on while this process does other things."""
-    return Pending(func, count, state, jobs, per_worker)
+                 jobs: int | None = None, per_worker: int | None = None, spare_core: bool = False) -> Pending:
+    """Like :func:`run_chunks`, but returns at once: the work goes on while this process does other things.
+
+    ``spare_core``: the workers keep off one core, this process's, until
+    :meth:`Pending.use_every_core` (for work beside which this process has
+    its own to do first, which the rest of the build waits for).
+    """
+    return Pending(func, count, state, jobs, per_worker, spare_core)
