@@ -889,8 +889,9 @@ def report(bench: Bench, argv: list) -> str:
         "and with a fresh --cacheDir; Pelican without its content cache. Only the cold builds run in the "
         "first, compared part of a round (Hugo's no-op and Pelican's cached builds come later); they start "
         "65 s after the benchmark last deleted a folder and wrote the deletion out (ext4 without a journal, "
-        "as here, passes over inodes freed in the last 60 s when it makes files) and their outputs are deleted after the last of them; every timed command starts "
-        "after a `sync`, so none pays for writing out what the one before it wrote.",
+        "as here, passes over inodes freed in the last 60 s when it makes files) and their outputs are "
+        "deleted after the last of them; every timed command starts after a `sync`, so none pays for "
+        "writing out what the one before it wrote.",
         "Edits accumulate within a round (news, then innovation, then template), so each timed build sees "
         "one changed file; the corpus is restored after every round. A no-op that did build (an input "
         "changed after the warm-up; the engine's own code is an input) is measured once more and listed "
