@@ -69,8 +69,8 @@ def few_collections(promote: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def _spare_one_core() -> set | None:
-    """The cores a pool may use while this process works beside it: all but one, left to this process.
+def _all_but_one_core() -> tuple[set, set] | None:
+    """(this process's cores, all of them but one): the second for a pool that works beside this process.
 
     Without it, this process and two converting workers shared two cores in
     thirds, and the loading, validating and compiling that the pages wait for
@@ -81,7 +81,7 @@ def _spare_one_core() -> set | None:
         cores = os.sched_getaffinity(0)
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         return None
-    return cores - {min(cores)} if len(cores) > 1 else None
+    return (cores, cores - {min(cores)}) if len(cores) > 1 else None
 
 
 def _start_worker() -> None:
@@ -128,7 +128,8 @@ class Pending:
         global _state
         self._func, self._count, self._state = func, count, state
         self._pool = None
-        self._spared: list[int] = []  # the workers kept off this process's core, by process id
+        self._spared: list[int] = []  # the workers kept off this process's core, by process id...
+        self._every_core: set = set()  # ...and the cores they get back
         self._results = None
         self._collected = False
         workers = workers_for(count, jobs, per_worker)
@@ -136,22 +137,22 @@ class Pending:
             return  # done in this process, when the result is asked for
         chunks = min(count, workers * CHUNKS_PER_WORKER)
         bounds = [(count * i // chunks, count * (i + 1) // chunks) for i in range(chunks)]
-        own = None  # this process's cores, while it is narrowed to the workers' for the fork
-        if spare_core and (narrower := _spare_one_core()):
-            own = os.sched_getaffinity(0)
-            try:  # the workers are born with it: nothing to undo by a worker that starts late
-                os.sched_setaffinity(0, narrower)
+        cores = _all_but_one_core() if spare_core else None
+        if cores:
+            try:  # narrowed for the fork, so the workers are born with it: none can start late and miss it
+                os.sched_setaffinity(0, cores[1])
             except OSError:  # pragma: no cover - a sandbox that forbids it: every core, as before
-                own = None
-        before = {child.pid for child in multiprocessing.active_children()}
+                cores = None
+        before = {child.pid for child in multiprocessing.active_children()} if cores else set()
         _state = state
         try:  # the workers are forked here and see the state as it is now
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
         finally:
             _state = None
-            if own:
-                os.sched_setaffinity(0, own)
-        if own:
+            if cores:
+                os.sched_setaffinity(0, cores[0])
+        if cores:
+            self._every_core = cores[0]
             self._spared = [child.pid for child in multiprocessing.active_children() if child.pid not in before]
         self._results = self._pool.imap(_call, [(func, a, b) for a, b in bounds], chunksize=1)
 
@@ -161,10 +162,9 @@ class Pending:
 
     def use_every_core(self) -> None:
         """Let workers started with ``spare_core`` use this process's core too: it is about to wait."""
-        cores = os.sched_getaffinity(0) if self._spared else None
         for pid in self._spared:
             try:
-                os.sched_setaffinity(pid, cores)
+                os.sched_setaffinity(pid, self._every_core)
             except OSError:  # already gone
                 pass
         self._spared = []
