@@ -95,6 +95,9 @@ class EarlyMarkdown:
         todo = [(rel, kind) for rel in (rels or ()) if (kind := classify(rel)) in _KINDS]
         self._pending = None
         if workers_for(len(todo), jobs) > 1:  # only worth it when it runs beside this process
+            # Made before the fork, once: each worker would otherwise import the extensions' modules itself
+            # (15-25 ms), and at first the workers share one core (see SPARE_CORE_UP_TO).
+            converter()
             self._pending = start_chunks(_convert_files, len(todo), (site_dir, todo, known, max_bytes), jobs,
                                          spare_core=len(todo) <= SPARE_CORE_UP_TO)
 
