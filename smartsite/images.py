@@ -103,9 +103,11 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     for size in _TITLE_SIZES:
         title_font = _font(size)
         text = clean_text(title, title_font)
-        if len(wrap_text(draw, text, title_font, text_width, 1000)) <= _TITLE_LINES:
+        wrapped = wrap_text(draw, text, title_font, text_width, 1000)
+        if len(wrapped) <= _TITLE_LINES:
             break
-    wrapped = wrap_text(draw, text, title_font, text_width, _TITLE_LINES)
+    else:  # not even the smallest size fits: its first lines, the last one ending in an ellipsis
+        wrapped = wrap_text(draw, text, title_font, text_width, _TITLE_LINES)
     lines_font = _font(_LINES_SIZE)
     context = _SEPARATOR.join(t for t in (clean_text(s, lines_font) for s in lines) if t)
     context_lines = wrap_text(draw, context, lines_font, text_width, _LINES_MAX)

