@@ -24,7 +24,7 @@ from typing import Iterator
 import yaml
 
 from .diagnostics import Report
-from .load import classify, decode, listing, split_markdown
+from .load import classify, decode, listing, read_bytes, split_markdown
 from .markup import MarkdownRenderer, leads_outside
 from .options import Options
 from .parallel import start_chunks, workers_for
@@ -147,12 +147,12 @@ def _convert_files(state, start: int, stop: int) -> list:
     for rel, kind in todo[start:stop]:
         path = os.path.join(site_dir, rel)
         try:
-            if os.path.getsize(path) > max_bytes:
-                continue
-            with open(path, "rb") as f:
-                text = decode(f.read(), rel, Report())
+            raw = read_bytes(path, max_bytes)
         except OSError:
             continue
+        if isinstance(raw, int):  # over the limit: validation reports it
+            continue
+        text = decode(raw, rel, Report())
         for lang, body in _texts(kind, text) if text else ():
             key = text_key(rel, lang, body)
             if key not in known:
