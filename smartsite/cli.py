@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     site_dir = (args.site or THEME_DIR).resolve()
     lang = _messages_lang(args, site_dir)
-    gettext = i18n.gettext_for(lang)
+    gettext = i18n.lazy_gettext_for(lang)
     if args.command == "serve":
         return _serve(args, site_dir, lang)
     if args.command == "new":
