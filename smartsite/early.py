@@ -32,8 +32,8 @@ from .parallel import start_chunks, workers_for
 MARKDOWN_CACHE_PREFIX = "md:"
 # Up to this many texts, the converting workers keep off this process's core until it has loaded,
 # validated and compiled the templates. This process's part has a fixed cost (imports, compiling the
-# templates: about 0.6 s here) and is the longer one for small sites: at 1,100 texts it ended 0.2-0.35 s
-# after the conversions, at two thirds of a core, and with a core of its own the pages started 0.25 s
+# templates: about 0.5 s here) and is as long as the conversions for small sites: at 1,100 texts, on two
+# thirds of a core, it ended 0.2-0.35 s after them, and with a core of its own the pages started 0.25 s
 # sooner. For large sites the conversions are the longer part and gain nothing from it, and two
 # workers sharing one core took 2 s more CPU at 10,500 texts (9% more wall time).
 SPARE_CORE_UP_TO = 2000
