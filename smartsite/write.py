@@ -19,6 +19,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .load import read_bytes
+
 STAGING_PREFIX = ".smartsite-staging-"
 RETIRED_PREFIX = ".smartsite-retired-"
 
@@ -118,8 +120,7 @@ def _same_file(path: str, data: bytes) -> bool:
         st = os.lstat(path)  # a symbolic link is never taken over
         if st.st_size != len(data) or not stat.S_ISREG(st.st_mode):
             return False
-        with open(path, "rb") as f:
-            return f.read() == data
+        return read_bytes(path, len(data)) == data  # every page of a rebuild is compared: no file object
     except OSError:
         return False
 

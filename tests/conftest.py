@@ -48,6 +48,18 @@ dimensions:
     elements: []
 """
 
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable_here(reason: str, *, whole_module: bool = False) -> None:
+    """Skip what needs a tool or a machine this one lacks, except under ``CI=true``: CI's machine has
+    them all (``.ci/run`` installs the tools), so there a lack of one fails instead of skipping."""
+    if in_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=whole_module)
+
+
 BASE_FILES = {
     "content/site.yaml": SITE_YAML,
     "content/masterplan.yaml": MASTERPLAN_YAML,

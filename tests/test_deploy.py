@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-
 import shutil
 
-import pytest
-
-from conftest import innovation, run_cli
+from conftest import innovation, run_cli, unavailable_here
 
 from smartsite import deploy
 
 if shutil.which("rsync") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail("rsync is required for the deploy tests in CI (.ci/run installs it)", pytrace=False)
-    pytest.skip("rsync is not installed here (Debian: apt-get install rsync); .ci/run installs it",
-                allow_module_level=True)
+    unavailable_here("rsync is not installed (Debian: apt-get install rsync); .ci/run installs it",
+                     whole_module=True)
 
 
 def test_deploy_switches_current_atomically_and_rollback_goes_back(make_site, build, tmp_path):

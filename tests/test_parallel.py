@@ -13,6 +13,8 @@ import os
 
 import pytest
 
+from conftest import unavailable_here
+
 from smartsite import parallel
 
 CORES = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
@@ -21,11 +23,8 @@ CORES = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
 @pytest.fixture
 def two_cores():
     """The spared core needs two cores and fork; CI's machine has both, so there a lack of them fails."""
-    if len(CORES) >= 2 and "fork" in multiprocessing.get_all_start_methods():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI=true and this machine has fewer than two cores or no fork", pytrace=False)
-    pytest.skip("needs two cores and fork")
+    if len(CORES) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        unavailable_here("this machine has fewer than two cores or no fork")
 
 
 def cores_seen(state, start, stop):

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT, run_cli  # tests/conftest.py
+from conftest import ROOT, in_ci, run_cli, unavailable_here  # tests/conftest.py
 
 from .site_pages import Page, representatives
 
@@ -37,10 +37,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"  # git-ignored
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
 
 
 def missing_browser_reason() -> str | None:
@@ -121,9 +117,7 @@ def pytest_unconfigure(config):
 def _require_chromium():
     reason = missing_browser_reason()
     if reason:
-        if in_ci():
-            pytest.fail(f"CI=true and {reason}", pytrace=False)
-        pytest.skip(reason)
+        unavailable_here(reason)
 
 
 @pytest.fixture(scope="session")
