@@ -67,6 +67,8 @@ _HIGHLIGHT = "#f4d35e"  # progress fill and top stripe, when it contrasts with t
 _DARK = "#111827"
 _WHITE = "#ffffff"
 _ELLIPSIS = "\u2026"
+_INK = 254  # a card's text colour, in the channel it is drawn in (see share_image)
+_MARK = 255  # its highlight
 _SEPARATOR = "  \u00b7  "
 
 
@@ -82,14 +84,19 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     """
     width, height = SHARE_SIZE
     bg = _rgb(accent)
-    fg = _WHITE if _contrast(_rgb(_WHITE), bg) >= _contrast(_rgb(_DARK), bg) else _DARK
-    fg_rgb = _rgb(fg)
-    soft = _blend(fg_rgb, bg, 0.82)
-    if _contrast(soft, bg) < 7:
-        soft = fg_rgb
-    highlight = _rgb(_HIGHLIGHT) if _contrast(_rgb(_HIGHLIGHT), bg) >= 3 else fg_rgb
+    fg_rgb = _rgb(_WHITE) if _contrast(_rgb(_WHITE), bg) >= _contrast(_rgb(_DARK), bg) else _rgb(_DARK)
+    # The card is drawn in one channel: 0 is the background, _INK the text colour, every value between
+    # them the blend of the two (the antialiased edges of the text, the softer text, the empty bar), and
+    # _MARK the highlight. The channel then becomes the card through a palette, exactly: no search for
+    # the colours a drawing in RGB ended up with, and a third of the pixels to draw.
+    fg = _INK
+    soft = _shade(0.82)
+    if _contrast(_blend(fg_rgb, bg, 0.82), bg) < 7:
+        soft = fg
+    has_highlight = _contrast(_rgb(_HIGHLIGHT), bg) >= 3
+    highlight = _MARK if has_highlight else fg
 
-    img = Image.new("RGB", SHARE_SIZE, bg)
+    img = Image.new("L", SHARE_SIZE, 0)
     draw = ImageDraw.Draw(img)
     right = width - _PAD_X
     text_width = right - _PAD_X
@@ -122,8 +129,8 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     y += site_h
     stroke = max(1, size // 48)  # the bundled font has no bold; a stroke in the same colour thickens it
     for line in wrapped:
-        draw.text((_PAD_X, y), line, font=title_font, fill=fg_rgb, anchor="la",
-                  stroke_width=stroke, stroke_fill=fg_rgb)
+        draw.text((_PAD_X, y), line, font=title_font, fill=fg, anchor="la",
+                  stroke_width=stroke, stroke_fill=fg)
         y += _line_height(size)
     y += 18
     for line in context_lines:
@@ -140,10 +147,8 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     if label:
         label_w = draw.textlength(label[0], font=font)
         badge_w = int(label_w) + 2 * 28
-        draw.rounded_rectangle((x, row_top, x + badge_w, row_top + badge_h), radius=badge_h // 2,
-                               fill=fg_rgb)
-        draw.text((x + badge_w / 2, mid), label[0], font=font, fill=bg, anchor="mm",
-                  stroke_width=1, stroke_fill=bg)
+        draw.rounded_rectangle((x, row_top, x + badge_w, row_top + badge_h), radius=badge_h // 2, fill=fg)
+        draw.text((x + badge_w / 2, mid), label[0], font=font, fill=0, anchor="mm", stroke_width=1, stroke_fill=0)
         x += badge_w + 36
     if progress is not None:
         value = max(0, min(100, int(progress)))
@@ -154,43 +159,42 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
         bar_right = right - int(percent_box) - 24
         if bar_right - x >= 120:
             top, bottom = mid - bar_h // 2, mid + bar_h // 2
-            draw.rounded_rectangle((x, top, bar_right, bottom), radius=bar_h // 2,
-                                   fill=_blend(fg_rgb, bg, 0.28))
+            draw.rounded_rectangle((x, top, bar_right, bottom), radius=bar_h // 2, fill=_shade(0.28))
             filled = x + round((bar_right - x) * value / 100)
             if value > 0:
                 draw.rounded_rectangle((x, top, max(filled, x + bar_h), bottom), radius=bar_h // 2,
                                        fill=highlight)
-        draw.text((right, mid), percent, font=font, fill=fg_rgb, anchor="rm",
-                  stroke_width=1, stroke_fill=fg_rgb)
-    # A card is a few flat colours and the antiliased edges of its text, a few hundred colours in all:
-    # a palette of 256 keeps every pixel within a few levels of the drawing, in a file half the size
-    # (see encode_preview).
-    return encode_preview(img, colours=256)
+        draw.text((right, mid), percent, font=font, fill=fg, anchor="rm", stroke_width=1, stroke_fill=fg)
+    img.putpalette(_card_palette(fg_rgb, bg, _rgb(_HIGHLIGHT) if has_highlight else fg_rgb))  # now mode "P"
+    return encode_preview(img)
 
 
-def encode_preview(img: Image.Image, limit: int = SHARE_MAX_BYTES, colours: int | None = None) -> bytes:
-    """PNG bytes (with a palette of ``colours`` when given), or JPEG at falling quality until the
-    file is under ``limit``.
+def encode_preview(img: Image.Image, limit: int = SHARE_MAX_BYTES) -> bytes:
+    """PNG bytes (of the palette image as it is, or of the RGB picture), or JPEG at falling quality
+    until the file is under ``limit``.
 
     Deterministic: no metadata chunks, no timestamps, fixed encoder settings.
     """
-    if img.mode != "RGB" or img.info:
-        img = img.convert("RGB")
-        img.info = {}
-    png = img
-    level = 6  # zlib's default, without Pillow's filter search (optimize=True: 4x the time, 5% smaller)
-    if colours:
-        png = _with_palette(img, colours)
+    if img.mode == "P":
+        png = img.copy() if img.info else img
         png.info = {}
         # On a palette image, level 3 takes 40% of level 6's time for a file a fifth larger
         # (measured on a card: 3.1 ms and 30 KB against 7.4 ms and 25 KB).
         level = 3
+    else:
+        if img.mode != "RGB" or img.info:
+            img = img.convert("RGB")
+            img.info = {}
+        png = img
+        level = 6  # zlib's default, without Pillow's filter search (optimize=True: 4x the time, 5% smaller)
     buf = io.BytesIO()
     png.save(buf, "PNG", compress_level=level)
     data = buf.getvalue()
     for quality in _JPEG_QUALITIES:
         if len(data) < limit:
             break
+        if img.mode != "RGB":
+            img = img.convert("RGB")
         buf = io.BytesIO()
         # Baseline, no Huffman optimisation: libjpeg would need the whole file in one buffer.
         img.save(buf, "JPEG", quality=quality, optimize=False, progressive=False,
@@ -199,28 +203,6 @@ def encode_preview(img: Image.Image, limit: int = SHARE_MAX_BYTES, colours: int 
     if len(data) >= limit:  # not an `assert`: it must hold under python -O too
         raise AssertionError(f"share image is {len(data)} bytes, over the {limit}-byte limit")
     return data
-
-
-_FEW_COLOURS = 4096  # more distinct colours than this: a photograph rather than a drawing
-
-
-def _with_palette(img: Image.Image, colours: int) -> Image.Image:
-    """``img`` as a palette image of its ``colours`` most frequent colours, every other pixel the
-    nearest of them.
-
-    A drawing has few distinct colours, most pixels in a handful of them: counting them is cheaper
-    than Pillow's octree quantizer, and closer (measured on a share card of 379 colours: 3.7 ms
-    against 12.6 ms, every pixel within 4 levels of the drawing against 14; Pillow maps colours to the
-    palette through a cache of 64 levels per band, hence the 4). An image with many colours goes
-    through the octree.
-    """
-    counts = img.getcolors(_FEW_COLOURS)
-    if counts is None:
-        return img.quantize(colors=colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    ranked = sorted(counts, key=lambda count: (-count[0], count[1]))[:colours]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([band for _count, rgb in ranked for band in rgb])
-    return img.quantize(palette=palette, dither=Image.Dither.NONE)
 
 
 def wrap_text(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
@@ -358,6 +340,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     if isinstance(font, ImageFont.FreeTypeFont):
         font = font.font_variant(layout_engine=ImageFont.Layout.BASIC)
     return font
+
+
+@lru_cache(maxsize=16)
+def _card_palette(fg: tuple[int, int, int], bg: tuple[int, int, int], highlight: tuple[int, int, int]) -> bytes:
+    """A card's palette: each value of its channel from the background to the text colour, then the highlight."""
+    return bytes(band for i in range(_INK + 1) for band in _blend(fg, bg, i / _INK)) + bytes(highlight)
+
+
+def _shade(t: float) -> int:
+    """The value, in a card's channel, of ``t`` of the text colour over the background."""
+    return round(t * _INK)
 
 
 def _line_height(size: int) -> int:

@@ -23,9 +23,9 @@ from .model import STATUS_LABELS, Site
 from .urls import Router
 
 SHARE_DIR = "bagikan"
-SHARE_VERSION = "3"
+SHARE_VERSION = "4"
 SHARE_SIZE = (1200, 630)
-IMAGES_PER_WORKER = 4  # an image takes 20-40 ms to draw: a few repay a worker process
+IMAGES_PER_WORKER = 4  # a card takes 10-20 ms to draw: a few repay a worker process
 
 
 @dataclass(frozen=True)
