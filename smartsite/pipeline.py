@@ -138,15 +138,19 @@ def _plan(site_dir: Path, options: Options, result: Result, memory, started: Sta
     published_assets = _asset_names(content.assets)
     extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
+    cache_dir = site_dir / CACHE_DIR if options.cache else None
+    cards = None
+    if not options.images:
+        # the site's own card alone: drawn in this process (one card forks no pool) while the workers convert
+        cards = social.share_images(site, cache_dir, False, options.jobs)
     t_md = time.perf_counter()
     html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
                                    early.arriving())
     result.timings["markdown"] = time.perf_counter() - t_md
     # share images are drawn by a pool of their own: forked only once the converting workers (and the
     # threads that feed them) are gone
-    cache_dir = site_dir / CACHE_DIR if options.cache else None
     t_img = time.perf_counter()
-    shares, share_files, default_share = social.share_images(site, cache_dir, options.images, options.jobs)
+    shares, share_files, default_share = cards or social.share_images(site, cache_dir, options.images, options.jobs)
     extra.update({rel: "(share image)" for rel in share_files})
     pictures, picture_files = _process_images(site, content, cache_dir, report)
     for item in site.news:

@@ -327,6 +327,10 @@ class Renderer:
             # files on every page (and a plain dict of loaded templates, not an LRU with a lock)
             auto_reload=False,
             cache_size=-1,
+            # Jinja's constant folding tries every expression, and again each one inside it, at compile
+            # time (a fifth of generating the code); every filter and function here runs per page (see
+            # _filters), so it never finds anything to fold: the code it generates is the same
+            optimized=False,
         )
         env.policies["json.dumps_function"] = _json_dumps  # keys sorted, as Jinja's default policy does
         env.policies["json.dumps_kwargs"] = {}
