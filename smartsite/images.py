@@ -88,7 +88,7 @@ def share_image(title: str, lines: Sequence[str], status_label: str, progress: i
     # The card is drawn in one channel: 0 is the background, _INK the text colour, every value between
     # them the blend of the two (the antialiased edges of the text, the softer text, the empty bar), and
     # _MARK the highlight. The channel then becomes the card through a palette, exactly: no search for
-    # the colours a drawing in RGB ended up with, and a third of the pixels to draw.
+    # the colours a drawing in RGB ended up with, and one byte to paint a pixel instead of four.
     fg = _INK
     soft = _shade(0.82)
     if _contrast(_blend(fg_rgb, bg, 0.82), bg) < 7:
