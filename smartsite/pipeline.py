@@ -139,18 +139,18 @@ def _plan(site_dir: Path, options: Options, result: Result, memory, started: Sta
     extra = {output_file(path_of(("asset", (published_assets[a],)))): f"assets/{a}" for a in content.assets}
     extra.update({f"data/{name}": "(data)" for name in data})
     cache_dir = site_dir / CACHE_DIR if options.cache else None
-    cards = None
-    if not options.images:
-        # the site's own card alone: drawn in this process (one card forks no pool) while the workers convert
-        cards = social.share_images(site, cache_dir, False, options.jobs)
+    # Without images there is one share card, the site's: drawn in this process (one card forks no pool)
+    # while the workers convert. With images, the innovations' cards are drawn by a pool of their own,
+    # forked only once the converting workers (and the threads that feed them) are gone.
+    cards = None if options.images else social.share_images(site, cache_dir, False, options.jobs)
     t_md = time.perf_counter()
     html = compute.render_markdown(site, content, router, site_paths, report, cache, options.jobs, stored,
                                    early.arriving())
     result.timings["markdown"] = time.perf_counter() - t_md
-    # share images are drawn by a pool of their own: forked only once the converting workers (and the
-    # threads that feed them) are gone
     t_img = time.perf_counter()
-    shares, share_files, default_share = cards or social.share_images(site, cache_dir, options.images, options.jobs)
+    if cards is None:
+        cards = social.share_images(site, cache_dir, True, options.jobs)
+    shares, share_files, default_share = cards
     extra.update({rel: "(share image)" for rel in share_files})
     pictures, picture_files = _process_images(site, content, cache_dir, report)
     for item in site.news:
