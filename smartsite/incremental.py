@@ -34,7 +34,7 @@ from .diagnostics import Report
 from .options import CACHE_DIR, Options
 from .parallel import few_collections
 from .pipeline import (Plan, Result, _bytecode_dir, _template_error, _write_site, copied_files, plan,
-                       release_renderers, renderer_for)
+                       release_renderers, remove_scratch, renderer_for)
 from .write import Staging, checked_rel
 
 
@@ -181,10 +181,13 @@ def _rebuild(site_dir: Path, output: Path, options: Options, memory: Memory) -> 
             shown = memory.everywhere  # the same: keep the objects the preview holds already
         same_everywhere = shown is memory.everywhere
         sigs, changed = signatures(p, memory.pages if same_everywhere else {})  # else every page is rendered
-        if memory.everywhere is None or not output.is_dir():
-            _full(p, options, output, result, memory)
-        else:
-            _changed_only(p, options, output, result, memory, same_everywhere, changed)
+        try:
+            if memory.everywhere is None or not output.is_dir():
+                _full(p, options, output, result, memory)
+            else:
+                _changed_only(p, options, output, result, memory, same_everywhere, changed)
+        finally:
+            remove_scratch(p.scratch)
         if result.ok:
             memory.everywhere, memory.pages = shown, sigs
         result.timings["write"] = time.perf_counter() - t
