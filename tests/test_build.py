@@ -257,6 +257,30 @@ def test_news_images_get_responsive_webp_variants_and_become_the_link_preview(ma
     assert og and og.group(1) == img.group(1)
 
 
+def test_a_build_without_cache_leaves_no_temporary_folders(make_site, build, tmp_path, monkeypatch):
+    """Without a cache, news pictures are made in a temporary folder: gone once the site is written,
+    and never made for a site without pictures (every build used to leave an empty one behind)."""
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    plain = make_site({"content/news/2023/rapat.md": news("Rapat", "2023-05-25")})
+    assert build(plain, "--no-cache").code == 0
+    assert list(temp.iterdir()) == []
+    pictured = make_site({
+        "assets/foto/rakoor.jpg": _photo(1000, 500),
+        "content/news/2023/rakoor.md": news("Rakoor", "2023-05-25", image="foto/rakoor.jpg",
+                                            image_alt="Peserta rapat di Aula Barakat"),
+    })
+    r = build(pictured, "--no-cache")
+    assert r.code == 0, r.err
+    page = (pictured / "public/berita/2023/rakoor/index.html").read_text()
+    img = re.search(r'<img src="/([^"]+)" width="1000"', page)
+    assert img and (pictured / "public" / img.group(1)).is_file()
+    assert list(temp.iterdir()) == []
+
+
 def test_innovations_get_a_share_image_under_300_kb(make_site, build):
     site = make_site({"content/innovations/sipades.yaml": innovation(name="SIPADES", progress=62)})
     assert build(site).code == 0
@@ -370,3 +394,25 @@ def test_a_topic_is_paginated_like_the_news_list_and_pagers_show_a_window(make_s
     pager = pager[:pager.index("</nav>")]
     linked = re.findall(r">(\d+)</(?:a|span)>", pager)
     assert linked == ["1", "5", "6", "7", "8", "9", "13"] and pager.count('class="gap"') == 2
+
+
+def test_the_command_reports_and_exits_with_its_status_when_run_as_a_program(make_site):
+    """``python build.py`` ends the process without tearing the interpreter down: what it printed and
+    its exit status must still reach the shell (and CI), for a failed build and for a good one."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    site = make_site({"content/innovations/x.yaml": innovation(progress=120)})
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--site", str(site), "--no-search"]
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "content/innovations/x.yaml:" in failed.stderr and "120" in failed.stderr
+    assert failed.stderr.endswith("\n")
+    assert not (site / "public").exists()
+    (site / "content/innovations/x.yaml").write_text(innovation(progress=20), encoding="utf-8")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "selesai membuat" in done.stderr and done.stderr.endswith("\n")
+    assert (site / "public/inovasi/x/index.html").is_file()
