@@ -161,9 +161,18 @@ class Pending:
         return self._pool is not None
 
     def use_every_core(self) -> None:
-        """Let workers started with ``spare_core`` use this process's core too: it is about to wait."""
-        for pid in self._spared:
+        """Let workers started with ``spare_core`` use this process's core too: it is about to wait.
+
+        Widening a running worker's cores does not move it: the core this
+        process leaves idle took 50-100 ms to pull one over (the scheduler's
+        next balancing), while two workers still shared the other. So each
+        worker is first put on one core, in turn (which moves it at once),
+        then given them all.
+        """
+        cores = sorted(self._every_core)
+        for i, pid in enumerate(self._spared):
             try:
+                os.sched_setaffinity(pid, {cores[i % len(cores)]})
                 os.sched_setaffinity(pid, self._every_core)
             except OSError:  # already gone
                 pass
