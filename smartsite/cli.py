@@ -399,8 +399,12 @@ def run() -> None:
     only for the system to take the memory back at once. Every file the engine
     writes is closed by the time the command returns, and its workers have
     ended; only the standard streams are left to flush. (mypy ends the same way.)
+    Under a profiler or a coverage tracer the usual exit is kept: they write
+    their results as the interpreter ends.
     """
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
