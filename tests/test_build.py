@@ -416,3 +416,19 @@ def test_the_command_reports_and_exits_with_its_status_when_run_as_a_program(mak
     assert done.returncode == 0, done.stderr
     assert "selesai membuat" in done.stderr and done.stderr.endswith("\n")
     assert (site / "public/inovasi/x/index.html").is_file()
+
+
+def test_a_profiled_build_still_writes_its_profile(make_site, tmp_path):
+    """The quick exit is skipped under a profiler (docs/performance.md profiles builds this way)."""
+    import pstats
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    site = make_site({"content/innovations/x.yaml": innovation(progress=20)})
+    profile = tmp_path / "build.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(ROOT / "build.py"),
+                           "build", "--site", str(site), "--no-search"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert any(name == "build" for (_file, _line, name) in pstats.Stats(str(profile)).stats)
