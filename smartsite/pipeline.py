@@ -369,9 +369,7 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result,
         # The files that are not pages (data, assets, pictures) are written while the workers render:
         # written after them, they kept one core idle at the end of every build (0.1 s at 1,000 news).
         # The plan has checked already that no two outputs share a file, so the order does not matter.
-        beside = pending.in_background  # (not once the last part is in: the pool is closed then)
-        if beside:
-            _write_files(p, stage)
+        _write_files(p, stage)
         for part in pending.parts():
             for file, reused, diagnostics in part:
                 if file is not None:
@@ -381,8 +379,6 @@ def _write_site(p: Plan, options: Options, stage: Staging, result: Result,
                     if key not in seen:  # one report per template problem, not one per page
                         seen.add(key)
                         result.report.extend(found)
-        if not beside:
-            _write_files(p, stage)
     result.timings["pages and files"] = time.perf_counter() - t
     t = time.perf_counter()
     if p.evaluation is not None and (stage.root / "evaluasi/dosir/index.html").is_file():

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import pstats
 import re
 import json
+import subprocess
+import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import innovation, news
+from conftest import ROOT, innovation, news
 
 from smartsite.linkcheck import check_links
 
@@ -260,8 +264,6 @@ def test_news_images_get_responsive_webp_variants_and_become_the_link_preview(ma
 def test_a_build_without_cache_leaves_no_temporary_folders(make_site, build, tmp_path, monkeypatch):
     """Without a cache, news pictures are made in a temporary folder: gone once the site is written,
     and never made for a site without pictures (every build used to leave an empty one behind)."""
-    import tempfile
-
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -399,20 +401,15 @@ def test_a_topic_is_paginated_like_the_news_list_and_pagers_show_a_window(make_s
 def test_the_command_reports_and_exits_with_its_status_when_run_as_a_program(make_site):
     """``python build.py`` ends the process without tearing the interpreter down: what it printed and
     its exit status must still reach the shell (and CI), for a failed build and for a good one."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     site = make_site({"content/innovations/x.yaml": innovation(progress=120)})
-    command = [sys.executable, str(ROOT / "build.py"), "build", "--site", str(site), "--no-search"]
-    failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    command = [str(ROOT / "build.py"), "build", "--site", str(site), "--no-search"]
+    failed = _python(*command)
     assert failed.returncode == 1
     assert "content/innovations/x.yaml:" in failed.stderr and "120" in failed.stderr
     assert failed.stderr.endswith("\n")
     assert not (site / "public").exists()
     (site / "content/innovations/x.yaml").write_text(innovation(progress=20), encoding="utf-8")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = _python(*command)
     assert done.returncode == 0, done.stderr
     assert "selesai membuat" in done.stderr and done.stderr.endswith("\n")
     assert (site / "public/inovasi/x/index.html").is_file()
@@ -420,15 +417,14 @@ def test_the_command_reports_and_exits_with_its_status_when_run_as_a_program(mak
 
 def test_a_profiled_build_still_writes_its_profile(make_site, tmp_path):
     """The quick exit is skipped under a profiler (docs/performance.md profiles builds this way)."""
-    import pstats
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     site = make_site({"content/innovations/x.yaml": innovation(progress=20)})
     profile = tmp_path / "build.prof"
-    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), str(ROOT / "build.py"),
-                           "build", "--site", str(site), "--no-search"], capture_output=True, text=True, timeout=120)
+    done = _python("-m", "cProfile", "-o", str(profile), str(ROOT / "build.py"), "build", "--site", str(site),
+                   "--no-search")
     assert done.returncode == 0, done.stderr
     assert any(name == "build" for (_file, _line, name) in pstats.Stats(str(profile)).stats)
+
+
+def _python(*args: str) -> subprocess.CompletedProcess:
+    """This interpreter run as a program, as a shell or CI runs it."""
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120)
