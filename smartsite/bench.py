@@ -4,7 +4,7 @@
     python -m smartsite.bench --quick              # 200 news, 1 round: checks the harness
     python -m smartsite.bench --sizes 1k --rounds 1 --out report.md
     python -m smartsite.bench --growth             # core and full cold at 1k, 5k, 10k, 20k
-    python -m smartsite.bench --profile 1k         # a pyinstrument text profile of a core cold build
+    python -m smartsite.bench --profile 1k         # pyinstrument profiles of a core cold build, and its time by library
 
 The corpus comes from ``shared/bench/gen_corpus.py`` beside the repository
 (``--generator``), in smartsite, Hugo and Pelican layouts, generated once per
@@ -156,6 +156,7 @@ class Bench:
     notes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     deferred: list | None = None  # outputs to remove once the compared builds of a round are done
+    by_package: dict = field(default_factory=dict)  # Size -> (wall, [(package, seconds)]) (see bench_profile)
 
     def log(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -679,6 +680,7 @@ def run_profile(bench: Bench, size: Size) -> Path | None:
     command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), *build[1:]]
     bench.log(f"[profile {size.label}] {shlex.join(command)}")
     log = bench.work / "logs" / f"{size.label}-profile.log"
+    settle()  # as for the timed builds: else the kernel's search for free inodes fills the profile
     wall, peak, code = run_timed(command, log)
     clean(output)
     if code != 0:
@@ -686,7 +688,26 @@ def run_profile(bench: Bench, size: Size) -> Path | None:
         return None
     bench.notes.append(f"Profile of a core cold build at {size.label} ({fmt_s(wall)} under the profiler): "
                        f"`{profile}` (the main process only; the forked workers are not profiled).")
+    profile_by_package(bench, size, site, output, where)
     return profile
+
+
+def profile_by_package(bench: Bench, size: Size, site: Path, output: Path, where: Path) -> None:
+    """The same build in one process (``--jobs 1``: the workers' work in it too), summed by library."""
+    from .bench_profile import summarise
+
+    session = where / f"smartsite-profile-{size.label}-one-process.pyisession"
+    build = smartsite_build(site, output, *COLD_FLAGS["cold"], "--jobs", "1")
+    command = [sys.executable, "-m", "pyinstrument", "-r", "session", "-o", str(session), *build[1:]]
+    bench.log(f"[profile {size.label}, one process] {shlex.join(command)}")
+    log = bench.work / "logs" / f"{size.label}-profile-one-process.log"
+    settle()
+    wall, _peak, code = run_timed(command, log)
+    clean(output)
+    if code != 0:
+        bench.problems.append(f"profile {size.label} (one process): exit {code}\n{tail(log)}")
+        return
+    bench.by_package[size] = (wall, summarise(session, ROOT / "smartsite", [ROOT / "layouts"]))
 
 
 # ---------------------------------------------------------------------------
@@ -886,11 +907,24 @@ def header(bench: Bench, argv: list) -> str:
     return "\n".join(["# smartsite benchmark", "", table(["", ""], rows), ""])
 
 
+def by_package_section(size: Size, wall: float, rows: list) -> str:
+    from .bench_profile import table as package_table
+
+    return "\n".join([
+        f"## Where a core cold build's time goes, by library ({size.describe()})", "",
+        f"One build in one process (`--jobs 1`), sampled by pyinstrument ({fmt_s(wall)} under the profiler). "
+        "Each sample counts for the package whose code was running; time in a built-in function (a regular "
+        "expression, say) counts for the package that called it, except the system calls that make, write "
+        "and read files and folders, which are the kernel's work and counted apart.", "",
+        package_table(rows), ""])
+
+
 def report(bench: Bench, argv: list) -> str:
     parts = [header(bench, argv)]
     parts += [size_section(bench, size, results) for size, results in bench.results.items()]
     if bench.growth:
         parts.append(growth_section(bench))
+    parts += [by_package_section(size, wall, rows) for size, (wall, rows) in bench.by_package.items()]
     notes = list(bench.notes) + [
         "Wall time includes the interpreter's start-up. Peak memory is `ru_maxrss` from `os.wait4` on the "
         "build's process: the largest single process of its tree (the build forks worker processes), not "
@@ -941,7 +975,8 @@ def parser() -> argparse.ArgumentParser:
                    help="tools to run, among smartsite,floor,hugo,pelican (default: all that are installed)")
     p.add_argument("--growth", action="store_true", help="core and full cold at 1k, 5k, 10k, 20k")
     p.add_argument("--profile", type=parse_size, default=None, metavar="SIZE",
-                   help="write a pyinstrument profile of a core cold build at SIZE")
+                   help="write a pyinstrument profile of a core cold build at SIZE, and sum the time of "
+                        "the same build in one process by library")
     p.add_argument("--quick", action="store_true", help="a tiny run (200 news + 20 innovations, 1 round)")
     p.add_argument("--serve-edits", type=int, default=5, help="saves timed per serve run (default 5)")
     p.add_argument("--serve-probe", type=Path, default=None, help=argparse.SUPPRESS)
