@@ -329,6 +329,28 @@ def test_css_and_js_carry_a_content_hash_and_headers_cache_them_forever(make_sit
     assert css.group(1) not in (site / "public/inovasi/index.html").read_text()  # a new name for new content
 
 
+def test_every_page_names_the_site_icon_and_the_icon_files_are_published(make_site, build):
+    """A page that names no icon makes the browser ask for /favicon.ico, and the visitor download the
+    404 page instead; under a base path that request would not even reach the site."""
+    from PIL import Image
+
+    site = make_site({"content/innovations/x.yaml": innovation()})
+    assert build(site, "--base-url", "https://example.org/smartcity/").code == 0
+    pub = site / "public"
+    for page in ("index.html", "inovasi/x/index.html", "404.html", "en/index.html", "data/index.html"):
+        html = (pub / page).read_text()
+        assert '<link rel="icon" href="/smartcity/favicon.ico" sizes="32x32">' in html, page
+        assert '<link rel="icon" href="/smartcity/favicon.svg" type="image/svg+xml">' in html, page
+        assert '<link rel="apple-touch-icon" href="/smartcity/apple-touch-icon.png">' in html, page
+    with Image.open(pub / "favicon.ico") as ico:
+        assert ico.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= ico.info["sizes"]
+    with Image.open(pub / "apple-touch-icon.png") as apple:
+        assert apple.size == (180, 180) and apple.mode == "RGB"  # no transparency: iOS would fill it black
+    svg = ET.parse(pub / "favicon.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 32 32"
+    assert "/favicon.ico\n  Cache-Control: public, max-age=0, must-revalidate" in (pub / "_headers").read_text()
+
+
 def test_headings_in_markdown_never_skip_a_level_below_the_page_title(make_site, build):
     site = make_site({"content/pages/a.md": "---\ntitle: A\n---\n\n# Bagian\n\n## Sub\n",
                       "content/pages/b.md": "---\ntitle: B\n---\n\n## Bagian\n\n### Sub\n"})
