@@ -83,7 +83,6 @@ def test_own_copy_of_the_example_structure():
     assert mojibake.find(render_markdown(a)) == []
 
 
-
 def test_own_copy_with_every_damaged_sequence_complete_is_repaired_silently():
     """The copy that did not go through a partial repair: the closing quote keeps its last byte (0x9D),
     so each repair is certain and there is nothing to warn about; the article comes out the same."""
@@ -95,6 +94,7 @@ def test_own_copy_with_every_damaged_sequence_complete_is_repaired_silently():
     assert list(a.front) == ["title", "date", "place", "reporter", "editor", "uploader", "source", "via", "draft"]
     expected = parse(lost, "contoh-artikel.txt")
     assert (a.front, a.body, a.slug) == (expected.front, expected.body, expected.slug)
+
 
 # -- damaged text ------------------------------------------------------------------------------------------
 
