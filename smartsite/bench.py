@@ -810,8 +810,8 @@ def ratios(bench: Bench, size: Size, results: list[Measurement]) -> list[tuple]:
     ]
     found.append(("smartsite core cold / floor", core, floor, "≤ 1.3", lambda r: r <= 1.3))
     # No target: the least a Python generator does with the corpus against Hugo's whole build, in the
-    # same round. Above 1.0, no build on this stack (Python, PyYAML, Python-Markdown, Jinja) matches
-    # Hugo on this machine at this size, however little else it does.
+    # same round. It shows how much of the gap to Hugo the language and the libraries (PyYAML,
+    # Python-Markdown, Jinja) leave before any of smartsite's own work; above 1.0 the floor is slower.
     found.append(("floor cold / Hugo cold (context, no target)", floor, hugo, "—", None))
     rows = []
     for name, top, bottom, target, test in found:
