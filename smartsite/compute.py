@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from .diagnostics import Report, msg
@@ -28,8 +28,12 @@ from .markup import first_paragraph_text, leads_outside, located
 from .model import HORIZONS, STATUSES, Dimension, Horizon, Innovation, NewsItem, Site, Tag
 from .urls import Router, output_file, path_of, slugify
 
+if TYPE_CHECKING:
+    from .evaluation import Evaluation
+
 NEWS_PER_PAGE = 10
 LATEST_NEWS = 5
+FEED_ITEMS = 20
 RECENT_MILESTONES = 6
 
 
@@ -548,8 +552,13 @@ class Output:
 
 
 def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
-                previous: dict | None = None) -> list[Output]:
+                previous: dict | None = None, evaluation: "Evaluation | None" = None) -> list[Output]:
     """Every page of the site in ``lang``, in a stable order.
+
+    A page's context holds everything of the site it shows, so that a
+    preview, which renders a page again only when its context changed, sees
+    every change to it: the dashboard's readiness count and chart come from
+    ``evaluation`` (None when the masterplan sets no evaluation).
 
     ``previous`` (a preview's, see :func:`reusable_outputs`) holds the news
     item pages of the last build: a page whose item and innovations are the
@@ -564,7 +573,8 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
     inns = site.innovations
     add(Output(("home", ()), lang, "dashboard.html", {
         "summary": summary, "latest_news": site.news[:LATEST_NEWS],
-        "recent_milestones": idx.recent_milestones, "upcoming_milestones": idx.upcoming_milestones}))
+        "recent_milestones": idx.recent_milestones, "upcoming_milestones": idx.upcoming_milestones,
+        "evaluation": evaluation}))
     statuses = tuple(StatusKey(s) for s in STATUSES)
     add(Output(("innovations", ()), lang, "innovations.html", {
         "horizon_groups": tuple((g, group_by(g.innovations, mp.dimensions, "dimension"))
@@ -620,7 +630,8 @@ def route_table(site: Site, summary: Summary, idx: Indexes, lang: str = "id",
         add(Output(page.route, lang, "page.html", {"page": page}, (page.source,), page.has(lang)))
     add(Output(("data", ()), lang, "data.html", {"summary": summary}))
     add(Output(("search", ()), lang, "search.html", {"tags": idx.tags}))
-    add(Output(("feed", ()), lang, "atom.xml", {"items": site.news[:20]}))
+    feed = site.news[:FEED_ITEMS]  # whole texts: made from the items' files, like their own pages
+    add(Output(("feed", ()), lang, "atom.xml", {"items": feed}, tuple(item.source for item in feed)))
     if lang == "id":
         add(Output(("not_found", ()), lang, "404.html", {}))
         add(Output(("robots", ()), lang, "robots.txt", {}))

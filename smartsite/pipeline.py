@@ -120,17 +120,18 @@ def _plan(site_dir: Path, options: Options, result: Result, memory, started: Sta
     summary = compute.summarize(site)
     generated = compute.generated_stamp(site)
     idx = compute.build_indexes(site, generated.date())
+    ev = _evaluate(site, content, generated.date())
     outputs: list[compute.Output] = []
     previous = memory.outputs if memory is not None else None
     for lang in options.languages:
-        outputs.extend(compute.route_table(site, summary, idx, lang, previous))
+        outputs.extend(compute.route_table(site, summary, idx, lang, previous, ev))
     if memory is not None:
         memory.outputs = compute.reusable_outputs(outputs)
-    ev = _evaluate(site, content, generated.date())
     if ev is not None:
         for lang in options.languages:
             outputs.append(compute.Output(("evaluation", ()), lang, "evaluation.html", {"ev": ev}))
-            outputs.append(compute.Output(("dossier", ()), lang, "dossier.html", {"ev": ev}))
+            outputs.append(compute.Output(("dossier", ()), lang, "dossier.html",
+                                          {"ev": ev, "innovations": site.innovations}))
     outputs.append(compute.sitemap_output(outputs))
     site_paths = {o.site_path for o in outputs}
     if early.in_background and workers_for(len(outputs), options.jobs) > 1:
@@ -508,6 +509,16 @@ class ShareTag:
 
 
 def _globals(view: _PlanView, lang: str) -> dict:
+    """What every template may use besides its page's context.
+
+    The preview renders a page again only when its context, the texts of its
+    sources, its share image or its findings changed, or something every page
+    shows (:func:`smartsite.incremental.everywhere`). So the globals are only
+    that, and helpers that look up what a page passes them; the site itself is
+    not offered (a page that lists innovations gets them in its context), and
+    a page that shows an item's whole text (``body_html``) names the item's
+    file among its sources, as the news feed does.
+    """
     p = view.plan
     menu = tuple(page for page in p.site.pages if page.menu is not None)
 
@@ -532,7 +543,6 @@ def _globals(view: _PlanView, lang: str) -> dict:
         "findings_of": lambda inn: view.plan.evaluation.findings.get(inn.id, ()) if view.plan.evaluation else (),
         "news_jsonld": lambda item: social.news_article(item, view.plan.router, lang, view.plan.site,
                                                         share_image_for(item.route).url),
-        "site": p.site,
         "config": p.site.config,
         "masterplan": p.site.masterplan,
         "menu_pages": menu,

@@ -19,7 +19,7 @@ import jinja2
 import pytest
 from PIL import Image
 
-from conftest import ROOT, damage_cache, innovation, news, run_cli, write_files
+from conftest import MASTERPLAN_YAML, ROOT, damage_cache, innovation, news, run_cli, write_files
 from smartsite import compute, parallel, pipeline
 from smartsite.cache import Cache
 from smartsite.incremental import Memory, rebuild
@@ -259,6 +259,10 @@ EDITS = [
         (s / "content/site.yaml").read_text().replace("Portal Uji", "Portal Uji Baru"))),
     ("translation", lambda s: (s / "content/news/2024/satu.en.md").write_text(
         news("News One", "2024-03-01", "In English.").replace("date: 2024-03-01\n", ""))),
+    ("a link to another item", lambda s: (s / "content/news/2024/satu.md").write_text(
+        news("Berita Satu", "2024-03-01", "Lihat [berita dua](dua.md).", innovations="[sipades]", tags="[desa]"))),
+    ("the address of the linked item", lambda s: (s / "content/news/2024/dua.md").write_text(
+        news("Judul Dua Baru", "2024-03-02", "Isi baru.", tags="[layanan]", slug="dua-pindah"))),
 ]
 
 
@@ -277,6 +281,58 @@ def test_the_preview_after_each_save_equals_a_full_build(small_site, tmp_path):
         assert tree(out) == tree(reference), name
         if name == "news body":
             assert 0 < result.pages < total / 3, "an edited item renders the pages that show it, not the site"
+
+
+SIAP_EVIDENCE = "\n  - {{title: {}, date: 2025-01-10, url: 'https://e.id/l', year: 2025}}"
+SIAP_HISTORY = ("\n  - {date: 2024-01-10, progress: 50, status: in-progress}"  # unchanged since the last evaluation
+                "\n  - {date: 2025-01-15, progress: 50, status: in-progress}")  # and reviewed lately
+
+
+def test_the_preview_follows_evaluation_readiness_wherever_a_page_shows_it(make_site, tmp_path):
+    """Evidence added for the evaluated cycle changes no figure of the dashboard but its readiness count:
+    the dashboard must show it after the save, as a full build does."""
+    site = make_site({
+        "content/masterplan.yaml": MASTERPLAN_YAML + "evaluation:\n  next: 2025-06-10\n  past: [2024-06-10]\n"
+                                                    "  cycle: 2025\n",
+        "content/innovations/siap.yaml": innovation(name="Siap", evidence=SIAP_EVIDENCE.format("Laporan 2025"),
+                                                    history=SIAP_HISTORY),
+        "content/innovations/belum.yaml": innovation(name="Belum"),
+        "content/news/2025/a.md": news("Berita", "2025-02-01"),
+    })
+    out = tmp_path / "preview"
+    memory = Memory()
+    assert _preview(site, out, memory).ok
+    assert "1 dari 2 inovasi" in (out / "index.html").read_text()
+    (site / "content/innovations/belum.yaml").write_text(innovation(
+        name="Belum", evidence="\n  - {title: Laporan 2025, url: 'https://e.id/b', year: 2025}"))
+    assert _preview(site, out, memory).ok
+    assert "2 dari 2 inovasi" in (out / "index.html").read_text()
+    assert _full(site, tmp_path / "reference").ok
+    assert tree(out) == tree(tmp_path / "reference")
+    # the title of a piece of evidence, which only the innovation's page and the evaluator's dossier show
+    (site / "content/innovations/siap.yaml").write_text(innovation(
+        name="Siap", evidence=SIAP_EVIDENCE.format("Laporan Tahunan 2025"), history=SIAP_HISTORY))
+    assert _preview(site, out, memory).ok
+    assert "Laporan Tahunan 2025" in (out / "evaluasi/dosir/index.html").read_text()
+    assert _full(site, tmp_path / "reference2").ok
+    assert tree(out) == tree(tmp_path / "reference2")
+
+
+def test_the_preview_s_news_feed_follows_the_new_address_of_a_page_its_items_link_to(make_site, tmp_path):
+    """The feed carries each recent item's whole text, links resolved: when the page a link leads to gets
+    another address, the feed changes although no item in it was saved."""
+    files = {f"content/news/2024/lama-{n:02}.md": news(f"Lama {n}", f"2024-01-{n + 1:02}") for n in range(21)}
+    files["content/news/2024/baru.md"] = news("Baru", "2024-03-01", "Lihat [yang lama](lama-00.md).")
+    site = make_site(files)
+    out = tmp_path / "preview"
+    memory = Memory()
+    assert _preview(site, out, memory).ok
+    assert "/berita/2024/lama-00/" in (out / "berita/atom.xml").read_text()
+    (site / "content/news/2024/lama-00.md").write_text(news("Lama 0", "2024-01-01", slug="paling-lama"))
+    assert _preview(site, out, memory).ok
+    assert "/berita/2024/paling-lama/" in (out / "berita/atom.xml").read_text()
+    assert _full(site, tmp_path / "reference").ok
+    assert tree(out) == tree(tmp_path / "reference")
 
 
 def test_a_preview_lets_go_of_each_site_it_replaced(small_site, tmp_path):
