@@ -424,3 +424,156 @@ def test_the_search_index_is_reused_when_no_indexed_page_changed(small_site, bui
     (small_site / "content/news/2024/dua.md").write_text(news("Berita Dua", "2024-03-02", "Kata kunci baru."))
     assert build(small_site, search=True).code == 0
     assert inodes(index) != before
+
+
+class _Portal:
+    """A small portal as data, changed one save at a time by :func:`_random_save`.
+
+    Every state it can reach is valid content, so each save must give a good
+    preview: links go only to files that are never removed (the first news
+    items, the innovations, the pages), while other items come and go.
+    """
+
+    INNOVATIONS = ("alpha", "beta", "gamma")
+    KEPT_NEWS = ("n0", "n1", "n2", "n3")
+    TAGS = ("desa", "layanan", "data")
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.evaluation_next = "2025-06-10"
+        self.innovations = {i: self._innovation(i) for i in self.INNOVATIONS}
+        self.news = {n: self._news(n, day) for day, n in enumerate(self.KEPT_NEWS, start=1)}
+        self.translation: str | None = "In English."
+        self.pages = {"tentang": {"title": "Tentang", "menu": 1, "body": "Tentang portal."},
+                      "kontak": {"title": "Kontak", "menu": None, "body": "Hubungi kami."}}
+
+    def _innovation(self, ident: str) -> dict:
+        return {"name": ident.title(), "status": "in-progress", "progress": 50, "tags": [], "evidence": [],
+                "milestones": [], "summary": f"Ringkasan {ident}."}
+
+    def _news(self, name: str, day: int) -> dict:
+        return {"title": f"Berita {name}", "date": f"2024-03-{day:02}", "slug": None, "tags": [],
+                "innovations": [], "body": f"Isi {name}.", "summary": None}
+
+    def link(self, folder: str) -> str:
+        """A Markdown link, written as editors do, from a file in ``content/<folder>``."""
+        up = "../" * (folder.count("/") + 1)
+        return self.rng.choice([f"[berita]({up}news/2024/{self.rng.choice(self.KEPT_NEWS)}.md)",
+                                f"[inovasi]({up}innovations/{self.rng.choice(self.INNOVATIONS)}.yaml)",
+                                "[tentang](/tentang/)", f"[kontak]({up}pages/kontak.md)"])
+
+    def files(self) -> dict:
+        files = {"content/masterplan.yaml": MASTERPLAN_YAML + f"evaluation:\n  next: {self.evaluation_next}\n"
+                                                              "  past: [2024-06-10]\n  cycle: 2025\n"}
+        for ident, inn in self.innovations.items():
+            fields = {"name": inn["name"], "status": inn["status"], "progress": inn["progress"],
+                      "summary": inn["summary"]}
+            if inn["tags"]:
+                fields["tags"] = "[" + ", ".join(inn["tags"]) + "]"
+            if inn["evidence"]:
+                fields["evidence"] = "".join(f"\n  - {{title: {t}, date: {d}, url: 'https://e.id/{ident}', year: 2025}}"
+                                             for t, d in inn["evidence"])
+            if inn["milestones"]:
+                fields["milestones"] = "".join(f"\n  - {{date: {d}, title: {t}, done: {str(done).lower()}}}"
+                                               for d, t, done in inn["milestones"])
+            files[f"content/innovations/{ident}.yaml"] = innovation(**fields)
+        for name, item in self.news.items():
+            fields = {k: v for k, v in (("slug", item["slug"]), ("summary", item["summary"])) if v}
+            for key in ("tags", "innovations"):
+                if item[key]:
+                    fields[key] = "[" + ", ".join(item[key]) + "]"
+            files[f"content/news/2024/{name}.md"] = news(item["title"], item["date"], item["body"], **fields)
+        if self.translation is not None:
+            files["content/news/2024/n0.en.md"] = "---\ntitle: News n0\n---\n\n" + self.translation + "\n"
+        for name, page in self.pages.items():
+            menu = f"menu: {page['menu']}\n" if page["menu"] else ""
+            files[f"content/pages/{name}.md"] = f"---\ntitle: {page['title']}\n{menu}---\n\n{page['body']}\n"
+        return files
+
+
+def _random_save(portal: _Portal) -> str:
+    """Change the portal as an editor's save would; returns what was done, for the failure message."""
+    rng = portal.rng
+    word = rng.choice(["baru", "kedua", "revisi", "akhir"])
+    kind = rng.choice(["news body", "news title", "news date", "news slug", "news tags", "news innovations",
+                       "news summary", "news added", "news removed", "innovation progress", "innovation name",
+                       "evidence", "milestone", "innovation tags", "innovation summary", "translation",
+                       "page", "menu", "evaluation date"])
+    name = rng.choice(sorted(portal.news))
+    item = portal.news[name]
+    inn = portal.innovations[rng.choice(portal.INNOVATIONS)]
+    if kind == "news body":
+        item["body"] = f"Isi {word}, lihat {portal.link('news/2024')}.\n\nParagraf kedua {word}."
+    elif kind == "news title":
+        item["title"] = f"Berita {name} {word}"
+    elif kind == "news date":
+        item["date"] = f"2024-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"
+    elif kind == "news slug":
+        item["slug"] = rng.choice([None, f"{name}-{word}"])
+    elif kind == "news tags":
+        item["tags"] = rng.sample(portal.TAGS, rng.randint(0, 2))
+    elif kind == "news innovations":
+        item["innovations"] = rng.sample(portal.INNOVATIONS, rng.randint(0, 2))
+    elif kind == "news summary":
+        item["summary"] = rng.choice([None, f"Ringkasan {word}."])
+    elif kind == "news added":
+        extra = f"x{rng.randint(0, 2)}"
+        portal.news[extra] = portal._news(extra, rng.randint(1, 28)) | {"body": f"Tambahan {portal.link('news/2024')}."}
+        name = extra
+    elif kind == "news removed":
+        extras = sorted(set(portal.news) - set(portal.KEPT_NEWS))
+        if not extras:
+            return _random_save(portal)
+        name = rng.choice(extras)
+        del portal.news[name]
+    elif kind == "innovation progress":
+        inn["status"], inn["progress"] = rng.choice([("planned", 0), ("in-progress", 30), ("in-progress", 80),
+                                                     ("done", 100), ("stalled", 40)])
+    elif kind == "innovation name":
+        inn["name"] = f"{inn['name'].split()[0]} {word}"
+    elif kind == "evidence":
+        inn["evidence"] = [(f"Laporan {word} {n}", f"2025-0{rng.randint(1, 5)}-10") for n in range(rng.randint(0, 2))]
+    elif kind == "milestone":
+        inn["milestones"] = [(f"2025-0{rng.randint(1, 9)}-15", f"Tonggak {word}", rng.random() < 0.5)
+                             for _ in range(rng.randint(0, 2))]
+    elif kind == "innovation tags":
+        inn["tags"] = rng.sample(portal.TAGS, rng.randint(0, 2))
+    elif kind == "innovation summary":
+        inn["summary"] = f"Ringkasan {word}, lihat {portal.link('innovations')}."
+    elif kind == "translation":
+        portal.translation = rng.choice([None, f"In English, {word}."])
+    elif kind == "page":
+        portal.pages[rng.choice(["tentang", "kontak"])]["body"] = f"Isi {word}, lihat {portal.link('pages')}."
+    elif kind == "menu":
+        portal.pages["kontak"]["menu"] = rng.choice([None, 2])
+    elif kind == "evaluation date":
+        portal.evaluation_next = rng.choice(["2025-06-10", "2025-07-01"])
+    return f"{kind} ({name})" if kind.startswith("news") else kind
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_the_preview_equals_a_full_build_after_any_sequence_of_saves(seed, make_site, tmp_path):
+    """Random saves of every kind an editor makes, each followed by a comparison with a build from scratch:
+    the preview renders only the pages whose inputs changed, and must never miss one."""
+    import random
+
+    portal = _Portal(random.Random(seed))
+    site = make_site(portal.files())
+    out = tmp_path / "preview"
+    memory = Memory()
+    assert _preview(site, out, memory).ok
+    done = []
+    for step in range(15):
+        before = portal.files()
+        done.append(_random_save(portal))
+        after = portal.files()
+        for rel in before.keys() - after.keys():
+            (site / rel).unlink()
+        write_files(site, {rel: text for rel, text in after.items() if before.get(rel) != text})
+        result = _preview(site, out, memory)
+        assert result.ok, (done, [d.format(lambda s: s) for d in result.report.sorted()])
+        reference = tmp_path / f"full-{step}"
+        assert _full(site, reference).ok
+        shown, expected = tree(out), tree(reference)
+        assert shown == expected, (done, sorted(r for r in shown.keys() | expected.keys()
+                                               if shown.get(r) != expected.get(r)))
