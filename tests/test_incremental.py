@@ -577,3 +577,31 @@ def test_the_preview_equals_a_full_build_after_any_sequence_of_saves(seed, make_
         shown, expected = tree(out), tree(reference)
         assert shown == expected, (done, sorted(r for r in shown.keys() | expected.keys()
                                                if shown.get(r) != expected.get(r)))
+
+
+@pytest.mark.about_the_cache
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_a_build_with_the_cache_equals_one_without_after_any_sequence_of_saves(seed, make_site, build, tmp_path):
+    """The same random saves, built each time by the command line into the same folder with the cache (as
+    an editor who runs ``build.py`` after each change), and from scratch without it: the cache (Markdown
+    with its resolved links, share images, compiled templates, the last build's manifest) is never wrong."""
+    import random
+
+    portal = _Portal(random.Random(seed))
+    site = make_site(portal.files())
+    done = []
+    for step in range(10):
+        if step:
+            before = portal.files()
+            done.append(_random_save(portal))
+            after = portal.files()
+            for rel in before.keys() - after.keys():
+                (site / rel).unlink()
+            write_files(site, {rel: text for rel, text in after.items() if before.get(rel) != text})
+        cached = build(site, output=tmp_path / "cached")
+        assert cached.code == 0, (done, cached.err)
+        scratch = build(site, "--no-cache", output=tmp_path / f"scratch-{step}")
+        assert scratch.code == 0, (done, scratch.err)
+        shown, expected = tree(tmp_path / "cached"), tree(tmp_path / f"scratch-{step}")
+        assert shown == expected, (done, sorted(r for r in shown.keys() | expected.keys()
+                                               if shown.get(r) != expected.get(r)))
