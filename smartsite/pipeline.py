@@ -539,7 +539,7 @@ def _globals(view: _PlanView, lang: str) -> dict:
         "share_image_for": share_image_for,
         "organisation_jsonld": social.organisation(p.site, p.router),
         "picture": lambda item: view.plan.pictures.get(item.image),
-        "evaluation": p.evaluation,
+        "has_evaluation": p.evaluation is not None,  # the menu's link; the dashboard gets the figures
         "findings_of": lambda inn: view.plan.evaluation.findings.get(inn.id, ()) if view.plan.evaluation else (),
         "news_jsonld": lambda item: social.news_article(item, view.plan.router, lang, view.plan.site,
                                                         share_image_for(item.route).url),
