@@ -551,6 +551,17 @@ def _random_save(portal: _Portal) -> str:
     return f"{kind} ({name})" if kind.startswith("news") else kind
 
 
+def _save(portal: _Portal, site: Path) -> str:
+    """One random save, written into the site folder as an editor's editor would: only the files it changed."""
+    before = portal.files()
+    done = _random_save(portal)
+    after = portal.files()
+    for rel in before.keys() - after.keys():
+        (site / rel).unlink()
+    write_files(site, {rel: text for rel, text in after.items() if before.get(rel) != text})
+    return done
+
+
 @pytest.mark.parametrize("seed", range(1, 7))
 def test_the_preview_equals_a_full_build_after_any_sequence_of_saves(seed, make_site, tmp_path):
     """Random saves of every kind an editor makes, each followed by a comparison with a build from scratch:
@@ -564,12 +575,7 @@ def test_the_preview_equals_a_full_build_after_any_sequence_of_saves(seed, make_
     assert _preview(site, out, memory).ok
     done = []
     for step in range(15):
-        before = portal.files()
-        done.append(_random_save(portal))
-        after = portal.files()
-        for rel in before.keys() - after.keys():
-            (site / rel).unlink()
-        write_files(site, {rel: text for rel, text in after.items() if before.get(rel) != text})
+        done.append(_save(portal, site))
         result = _preview(site, out, memory)
         assert result.ok, (done, [d.format(lambda s: s) for d in result.report.sorted()])
         reference = tmp_path / f"full-{step}"
@@ -592,12 +598,7 @@ def test_a_build_with_the_cache_equals_one_without_after_any_sequence_of_saves(s
     done = []
     for step in range(10):
         if step:
-            before = portal.files()
-            done.append(_random_save(portal))
-            after = portal.files()
-            for rel in before.keys() - after.keys():
-                (site / rel).unlink()
-            write_files(site, {rel: text for rel, text in after.items() if before.get(rel) != text})
+            done.append(_save(portal, site))
         cached = build(site, output=tmp_path / "cached")
         assert cached.code == 0, (done, cached.err)
         scratch = build(site, "--no-cache", output=tmp_path / f"scratch-{step}")
